@@ -1,0 +1,39 @@
+package dev.airworthy.run;
+
+import dev.airworthy.check.Severity;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * How to run a checklist. Null means "not given": the target defaults to the only one, the URL
+ * to the target's, the repository to the target's (else the working directory), the gate to the
+ * checklist's.
+ *
+ * @param only      item ids or section titles (case-insensitive) to keep; empty keeps all
+ * @param timeout   the whole run's deadline; items also have their own (default 30 s)
+ */
+public record RunOptions(String target, URI url, Path repo, List<String> only, Duration timeout,
+        Set<Severity> failOn, Duration itemTimeout) {
+
+    public static final Duration DEFAULT_ITEM_TIMEOUT = Duration.ofSeconds(30);
+
+    public RunOptions {
+        only = only == null ? List.of() : List.copyOf(only);
+        itemTimeout = itemTimeout == null ? DEFAULT_ITEM_TIMEOUT : itemTimeout;
+    }
+
+    public static RunOptions defaults() {
+        return new RunOptions(null, null, null, List.of(), null, null, null);
+    }
+
+    public RunOptions withUrl(URI newUrl) {
+        return new RunOptions(target, newUrl, repo, only, timeout, failOn, itemTimeout);
+    }
+
+    public RunOptions withRepo(Path newRepo) {
+        return new RunOptions(target, url, newRepo, only, timeout, failOn, itemTimeout);
+    }
+}

@@ -1,0 +1,248 @@
+package dev.airworthy.run;
+
+import dev.airworthy.check.CheckContext;
+import dev.airworthy.check.CheckDescriptor;
+import dev.airworthy.check.CheckRegistry;
+import dev.airworthy.check.CheckResult;
+import dev.airworthy.check.Durations;
+import dev.airworthy.check.Finding;
+import dev.airworthy.check.NotApplicable;
+import dev.airworthy.check.Severity;
+import dev.airworthy.check.SharedResources;
+import dev.airworthy.check.Status;
+import dev.airworthy.checklist.Checklist;
+import dev.airworthy.checklist.Item;
+import dev.airworthy.checklist.Target;
+import dev.airworthy.gate.Gate;
+import dev.airworthy.gate.GateVerdict;
+import dev.airworthy.gate.Signoffs;
+import dev.airworthy.secret.SecretMasker;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a checklist's items concurrently, one virtual thread each, every item under its own
+ * deadline (its {@code timeout:}, else 30 s) and the run's {@code --timeout}. An item that
+ * overruns is interrupted and reported as {@code error}; the run never waits past its deadline.
+ */
+public final class Runner {
+    private final CheckRegistry registry;
+    private final Clock clock;
+
+    public Runner(CheckRegistry registry, Clock clock) {
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    public RunResult run(Checklist checklist, RunOptions options, Progress progress) throws UsageException {
+        Instant started = clock.instant();
+        long t0 = System.nanoTime();
+        Target target = target(checklist, options.target());
+        URI url = options.url() != null ? options.url() : target == null ? null : target.url();
+        Path repo = repo(checklist, target, options.repo());
+        List<Item> items = select(checklist, options.only());
+        Set<Severity> failOn = options.failOn() != null ? options.failOn() : checklist.failOn();
+        Instant runDeadline = options.timeout() == null ? null : started.plus(options.timeout());
+        SecretMasker masker = SecretMasker.of(checklist.secrets());
+        Signoffs signoffs = new Signoffs(checklist.attestations(), checklist.waivers(), started);
+
+        List<ItemResult> results = new ArrayList<>();
+        // Not closed with try-with-resources: close() would wait for a check that ignores interrupts.
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+        try (SharedResources shared = new SharedResources()) {
+            AtomicInteger done = new AtomicInteger();
+            List<Running> running = new ArrayList<>();
+            for (Item item : items) {
+                Instant deadline = started.plus(item.timeout() != null ? item.timeout() : options.itemTimeout());
+                String limit = "item timeout " + Durations.format(Duration.between(started, deadline));
+                if (runDeadline != null && runDeadline.isBefore(deadline)) {
+                    deadline = runDeadline;
+                    limit = "run --timeout " + Durations.format(options.timeout());
+                }
+                CheckDescriptor d = registry.find(item.check()).orElseThrow();
+                CheckContext ctx = new CheckContext(item.id(), item.params(), url, repo, checklist.baseDir(), deadline,
+                        clock, shared);
+                progress.started(item, items.size());
+                long itemStart = System.nanoTime();
+                AtomicBoolean reported = new AtomicBoolean();
+                Future<ItemResult> f = threads.submit(() -> {
+                    ItemResult r = finish(item, execute(d, ctx), itemStart, signoffs, masker);
+                    if (reported.compareAndSet(false, true)) {
+                        progress.finished(r, done.incrementAndGet(), items.size());
+                    }
+                    return r;
+                });
+                running.add(new Running(item, f, deadline, limit, itemStart, reported));
+            }
+            for (Running r : running) {
+                results.add(await(r, signoffs, masker, progress, done, items.size()));
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        List<Gate.Entry> entries = results.stream()
+                .map(r -> new Gate.Entry(r.item().id(), r.item().severity(), r.status()))
+                .toList();
+        GateVerdict verdict = Gate.decide(entries, failOn);
+        long durationMs = (System.nanoTime() - t0) / 1_000_000;
+        return new RunResult(checklist.project(), checklist.source(), target == null ? null : target.name(),
+                url == null ? null : URI.create(masker.mask(url.toString())), repo, started, durationMs, verdict,
+                Gate.score(entries), Gate.summary(entries), List.copyOf(results));
+    }
+
+    private record Running(Item item, Future<ItemResult> future, Instant deadline, String limit, long startNanos,
+            AtomicBoolean reported) {
+    }
+
+    private ItemResult await(Running r, Signoffs signoffs, SecretMasker masker, Progress progress, AtomicInteger done,
+            int total) {
+        long waitMs = Math.max(0, Duration.between(clock.instant(), r.deadline()).toMillis());
+        try {
+            return r.future().get(waitMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            r.future().cancel(true);
+            CheckResult timedOut = CheckResult.of(Status.ERROR, "did not finish within its deadline (" + r.limit() + ")");
+            ItemResult result = finish(r.item(), new Executed(timedOut, e), r.startNanos(), signoffs, masker);
+            if (r.reported().compareAndSet(false, true)) {
+                progress.finished(result, done.incrementAndGet(), total);
+            }
+            return result;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            CheckResult stopped = CheckResult.of(Status.ERROR, "the run was interrupted");
+            return finish(r.item(), new Executed(stopped, e), r.startNanos(), signoffs, masker);
+        } catch (ExecutionException | CancellationException e) {
+            // execute() catches everything a check throws; reaching here is airworthy's own bug.
+            CheckResult broken = CheckResult.of(Status.ERROR, "airworthy failed to run the check: " + describe(e));
+            return finish(r.item(), new Executed(broken, e), r.startNanos(), signoffs, masker);
+        }
+    }
+
+    /** A check's result, or the exception it threw turned into one. */
+    private record Executed(CheckResult result, Throwable cause) {
+    }
+
+    private static Executed execute(CheckDescriptor d, CheckContext ctx) {
+        try {
+            CheckResult r = d.check().run(ctx);
+            if (r == null) {
+                return new Executed(CheckResult.of(Status.ERROR, d.id() + " returned no result"), null);
+            }
+            return new Executed(r, null);
+        } catch (NotApplicable e) {
+            return new Executed(CheckResult.of(Status.SKIPPED, e.getMessage()), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Executed(CheckResult.of(Status.ERROR, "interrupted at its deadline"), e);
+        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+            return new Executed(CheckResult.of(Status.ERROR, describe(e)), e);
+        }
+    }
+
+    private static ItemResult finish(Item item, Executed executed, long startNanos, Signoffs signoffs,
+            SecretMasker masker) {
+        CheckResult r = executed.result();
+        Signoffs.Decision decision = signoffs.decide(item, r.status(), r.message());
+        List<Finding> findings = r.findings().stream()
+                .map(f -> f.withMessage(masker.mask(f.message())))
+                .toList();
+        return new ItemResult(item, decision.status(), masker.mask(oneLine(decision.message())),
+                (System.nanoTime() - startNanos) / 1_000_000, Map.copyOf(r.metrics()), masker.mask(r.evidence()),
+                findings, executed.cause());
+    }
+
+    /** A one-line description of an exception for a report: message, else the exception's kind. */
+    static String describe(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof ExecutionException || t.getMessage() == null) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        String kind = t.getClass().getSimpleName()
+                .replaceAll("(Exception|Error)$", "")
+                .replaceAll("([a-z])([A-Z])", "$1 $2")
+                .toLowerCase(Locale.ROOT);
+        String msg = t.getMessage();
+        return msg == null || msg.isBlank() ? kind : kind + ": " + msg;
+    }
+
+    private static String oneLine(String s) {
+        String t = s.replaceAll("\\s*\\R\\s*", " ").strip();
+        return t.length() > 500 ? t.substring(0, 497) + "..." : t;
+    }
+
+    private static Target target(Checklist checklist, String name) throws UsageException {
+        Map<String, Target> targets = checklist.targets();
+        if (name != null) {
+            Target t = targets.get(name);
+            if (t == null) {
+                throw new UsageException("no target '" + name + "' in " + checklist.source()
+                        + (targets.isEmpty() ? " (it defines none; use --url)" : "; it has: " + String.join(", ", targets.keySet())));
+            }
+            return t;
+        }
+        if (targets.size() == 1) {
+            return targets.values().iterator().next();
+        }
+        if (targets.size() > 1) {
+            throw new UsageException(checklist.source() + " has several targets (" + String.join(", ", targets.keySet())
+                    + "); choose one with -t/--target");
+        }
+        return null;
+    }
+
+    private static Path repo(Checklist checklist, Target target, Path given) throws UsageException {
+        Path repo;
+        if (given != null) {
+            repo = given;
+        } else if (target != null && target.repo() != null) {
+            repo = checklist.baseDir().resolve(target.repo());
+        } else {
+            repo = Path.of("");
+        }
+        repo = repo.toAbsolutePath().normalize();
+        if (!Files.isDirectory(repo)) {
+            throw new UsageException("repository directory " + repo + " does not exist");
+        }
+        return repo;
+    }
+
+    private static List<Item> select(Checklist checklist, List<String> only) throws UsageException {
+        List<Item> all = checklist.items();
+        if (only.isEmpty()) {
+            if (all.isEmpty()) {
+                throw new UsageException(checklist.source() + " has no items to run");
+            }
+            return all;
+        }
+        List<Item> out = new ArrayList<>();
+        for (String o : only) {
+            List<Item> hits = all.stream()
+                    .filter(i -> i.id().equals(o) || i.section().equalsIgnoreCase(o))
+                    .toList();
+            if (hits.isEmpty()) {
+                throw new UsageException("--only " + o + " matches no item id or section title in " + checklist.source());
+            }
+            hits.stream().filter(i -> !out.contains(i)).forEach(out::add);
+        }
+        out.sort((a, b) -> Integer.compare(all.indexOf(a), all.indexOf(b)));
+        return out;
+    }
+}
