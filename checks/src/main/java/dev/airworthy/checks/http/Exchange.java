@@ -1,0 +1,75 @@
+package dev.airworthy.checks.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** One request and its response, the body capped; {@code elapsedMs} runs from send to the last byte read. */
+public record Exchange(String method, URI uri, int status, HttpHeaders headers, byte[] body, boolean truncated,
+        double elapsedMs) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int EVIDENCE_BODY_CHARS = 200;
+
+    public Optional<String> header(String name) {
+        return headers.firstValue(name);
+    }
+
+    public List<String> headerValues(String name) {
+        return headers.allValues(name);
+    }
+
+    public String bodyText() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** The body as JSON, when it is a complete JSON document. */
+    public Optional<JsonNode> json() {
+        if (truncated || body.length == 0) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(JSON.readTree(body)).filter(n -> !n.isMissingNode());
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The request line with its outcome: {@code GET http://host/health → 200 (12 ms, 15 bytes)}. */
+    public String summary() {
+        return method + " " + uri + " → " + status + " (" + Math.round(elapsedMs) + " ms, "
+                + (truncated ? "more than " : "") + body.length + " bytes)";
+    }
+
+    /** The summary, the named response headers present, and the start of the body on one line. */
+    public List<String> evidence(String... headerNames) {
+        List<String> lines = new ArrayList<>();
+        lines.add(summary());
+        for (String h : headerNames) {
+            for (String v : headers.allValues(h)) {
+                lines.add("< " + canonical(h) + ": " + v);
+            }
+        }
+        if (body.length > 0) {
+            String text = bodyText().replaceAll("\\s+", " ").strip();
+            lines.add("< body: " + (text.length() > EVIDENCE_BODY_CHARS ? text.substring(0, EVIDENCE_BODY_CHARS) + "…" : text));
+        }
+        return lines;
+    }
+
+    static String canonical(String header) {
+        StringBuilder sb = new StringBuilder();
+        boolean upper = true;
+        for (char c : header.toLowerCase(Locale.ROOT).toCharArray()) {
+            sb.append(upper ? Character.toUpperCase(c) : c);
+            upper = c == '-';
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.airworthy.checks.http;
+
+import dev.airworthy.check.CheckContext;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The HTTP client the checks of one run share (one connection pool). It never follows
+ * redirects (checks judge them), never asks for compression, reads at most {@link #MAX_BODY}
+ * bytes of a body, and gives up at the check's deadline.
+ */
+public final class HttpProbe implements AutoCloseable {
+    public static final int MAX_BODY = 1 << 20;
+    public static final String USER_AGENT = "airworthy/0.1 (+https://github.com/airworthy-dev/airworthy)";
+
+    private final HttpClient client;
+
+    public HttpProbe() {
+        client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10))
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+    }
+
+    /** The run's shared probe. */
+    public static HttpProbe of(CheckContext ctx) {
+        return ctx.shared(HttpProbe.class, HttpProbe::new);
+    }
+
+    /** {@code path} appended to the target URL; an absolute http(s) URL is taken as it is. */
+    public static URI resolve(URI base, String path) {
+        if (path.startsWith("http://") || path.startsWith("https://")) {
+            return URI.create(path);
+        }
+        String b = base.toString();
+        while (b.endsWith("/")) {
+            b = b.substring(0, b.length() - 1);
+        }
+        return URI.create(b + (path.startsWith("/") ? path : "/" + path));
+    }
+
+    public Exchange get(CheckContext ctx, String path) throws IOException, InterruptedException {
+        return send(ctx, "GET", resolve(ctx.requireUrl(), path), Map.of(), null);
+    }
+
+    /**
+     * Sends one request and reads the response by the check's deadline.
+     *
+     * @throws IOException with a one-line reason (refused, timed out, reset) when there is no response
+     */
+    public Exchange send(CheckContext ctx, String method, URI uri, Map<String, ?> headers, String body)
+            throws IOException, InterruptedException {
+        Duration left = ctx.remaining();
+        if (left.isZero()) {
+            throw new HttpTimeoutException("no time left before the deadline");
+        }
+        HttpRequest.Builder rb = HttpRequest.newBuilder(uri)
+                .timeout(left)
+                .header("User-Agent", USER_AGENT)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach((k, v) -> rb.header(k, String.valueOf(v)));
+        long start = System.nanoTime();
+        CompletableFuture<HttpResponse<CappedBody>> f = client.sendAsync(rb.build(), CappedBody.handler(MAX_BODY));
+        try {
+            HttpResponse<CappedBody> r = f.get(left.toMillis() + 1, TimeUnit.MILLISECONDS);
+            double ms = (System.nanoTime() - start) / 1e6;
+            return new Exchange(method, uri, r.statusCode(), r.headers(), r.body().bytes(), r.body().truncated(), ms);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new HttpTimeoutException(method + " " + uri + ": no complete response within " + left.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            throw explain(method, uri, e.getCause());
+        }
+    }
+
+    private static IOException explain(String method, URI uri, Throwable cause) {
+        String where = method + " " + uri + ": ";
+        if (cause instanceof HttpConnectTimeoutException) {
+            return new IOException(where + "connection timed out", cause);
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return new IOException(where + "timed out waiting for the response", cause);
+        }
+        if (cause instanceof ConnectException) {
+            return new IOException(where + "connection refused", cause);
+        }
+        String m = cause.getMessage();
+        return new IOException(where + (m == null ? cause.getClass().getSimpleName() : m), cause);
+    }
+
+    @Override
+    public void close() {
+        client.shutdownNow();
+    }
+}
