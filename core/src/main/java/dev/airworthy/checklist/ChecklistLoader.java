@@ -369,7 +369,12 @@ public final class ChecklistLoader {
                         continue;
                     }
                     Node valueNode = e.getValue().getValueNode();
+                    int before = problems.size();
                     Object raw = plain(valueNode);
+                    if (problems.size() > before) {
+                        ok = false; // a missing ${VAR}: its own error says it all
+                        continue;
+                    }
                     if (raw == null && isNull(valueNode)) {
                         values.remove(e.getKey());
                         continue;
@@ -649,7 +654,8 @@ public final class ChecklistLoader {
                 }
             }
             m.appendTail(sb);
-            return sb.toString();
+            // With a variable missing the value is unknown: null, so nothing judges a half-built string.
+            return missing.isEmpty() ? sb.toString() : null;
         }
 
         /** Where offset {@code i} of a scalar's value sits in the file, exact for one-line scalars. */

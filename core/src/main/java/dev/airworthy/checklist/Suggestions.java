@@ -4,12 +4,12 @@ import java.util.Collection;
 import java.util.Locale;
 
 /** "Did you mean" for misspelt keys, check ids and parameters. */
-final class Suggestions {
+public final class Suggestions {
     private Suggestions() {
     }
 
     /** The closest candidate within a small edit distance, or null. */
-    static String closest(String word, Collection<String> candidates) {
+    public static String closest(String word, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         String w = word.toLowerCase(Locale.ROOT);
@@ -24,7 +24,7 @@ final class Suggestions {
         return bestDistance <= allowed ? best : null;
     }
 
-    static String didYouMean(String word, Collection<String> candidates) {
+    public static String didYouMean(String word, Collection<String> candidates) {
         String c = closest(word, candidates);
         return c == null ? "" : " (did you mean '" + c + "'?)";
     }

@@ -12,17 +12,24 @@ import java.util.Set;
  * to the target's, the repository to the target's (else the working directory), the gate to the
  * checklist's.
  *
- * @param only      item ids or section titles (case-insensitive) to keep; empty keeps all
- * @param timeout   the whole run's deadline; items also have their own (default 30 s)
+ * @param only       item ids, else section titles (case-insensitive), to keep; empty keeps all
+ * @param timeout    the whole run's deadline; items also have their own (default 30 s)
+ * @param workingDir the repository when neither {@code repo} nor the target names one
  */
 public record RunOptions(String target, URI url, Path repo, List<String> only, Duration timeout,
-        Set<Severity> failOn, Duration itemTimeout) {
+        Set<Severity> failOn, Duration itemTimeout, Path workingDir) {
 
     public static final Duration DEFAULT_ITEM_TIMEOUT = Duration.ofSeconds(30);
 
     public RunOptions {
         only = only == null ? List.of() : List.copyOf(only);
         itemTimeout = itemTimeout == null ? DEFAULT_ITEM_TIMEOUT : itemTimeout;
+        workingDir = workingDir == null ? Path.of("").toAbsolutePath() : workingDir;
+    }
+
+    public RunOptions(String target, URI url, Path repo, List<String> only, Duration timeout, Set<Severity> failOn,
+            Duration itemTimeout) {
+        this(target, url, repo, only, timeout, failOn, itemTimeout, null);
     }
 
     public static RunOptions defaults() {
@@ -30,10 +37,10 @@ public record RunOptions(String target, URI url, Path repo, List<String> only, D
     }
 
     public RunOptions withUrl(URI newUrl) {
-        return new RunOptions(target, newUrl, repo, only, timeout, failOn, itemTimeout);
+        return new RunOptions(target, newUrl, repo, only, timeout, failOn, itemTimeout, workingDir);
     }
 
     public RunOptions withRepo(Path newRepo) {
-        return new RunOptions(target, url, newRepo, only, timeout, failOn, itemTimeout);
+        return new RunOptions(target, url, newRepo, only, timeout, failOn, itemTimeout, workingDir);
     }
 }

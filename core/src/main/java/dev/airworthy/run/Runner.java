@@ -57,7 +57,7 @@ public final class Runner {
         long t0 = System.nanoTime();
         Target target = target(checklist, options.target());
         URI url = options.url() != null ? options.url() : target == null ? null : target.url();
-        Path repo = repo(checklist, target, options.repo());
+        Path repo = repo(checklist, target, options.repo(), options.workingDir());
         List<Item> items = select(checklist, options.only());
         Set<Severity> failOn = options.failOn() != null ? options.failOn() : checklist.failOn();
         Instant runDeadline = options.timeout() == null ? null : started.plus(options.timeout());
@@ -208,14 +208,14 @@ public final class Runner {
         return null;
     }
 
-    private static Path repo(Checklist checklist, Target target, Path given) throws UsageException {
+    private static Path repo(Checklist checklist, Target target, Path given, Path workingDir) throws UsageException {
         Path repo;
         if (given != null) {
             repo = given;
         } else if (target != null && target.repo() != null) {
             repo = checklist.baseDir().resolve(target.repo());
         } else {
-            repo = Path.of("");
+            repo = workingDir;
         }
         repo = repo.toAbsolutePath().normalize();
         if (!Files.isDirectory(repo)) {
@@ -234,9 +234,11 @@ public final class Runner {
         }
         List<Item> out = new ArrayList<>();
         for (String o : only) {
-            List<Item> hits = all.stream()
-                    .filter(i -> i.id().equals(o) || i.section().equalsIgnoreCase(o))
-                    .toList();
+            // An item id wins over a section title that happens to read the same ("health").
+            List<Item> hits = all.stream().filter(i -> i.id().equals(o)).toList();
+            if (hits.isEmpty()) {
+                hits = all.stream().filter(i -> i.section().equalsIgnoreCase(o)).toList();
+            }
             if (hits.isEmpty()) {
                 throw new UsageException("--only " + o + " matches no item id or section title in " + checklist.source());
             }

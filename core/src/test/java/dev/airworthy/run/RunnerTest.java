@@ -133,6 +133,16 @@ class RunnerTest {
     }
 
     @Test
+    void anItemIdWinsOverASectionTitleThatReadsTheSame() throws Exception {
+        Checklist c = checklist("""
+                - { id: main, check: test.echo }
+                - { id: other, check: test.echo }
+                """);
+        RunOptions only = new RunOptions(null, null, null, List.of("main"), null, null, null);
+        assertThat(run(c, only).items()).extracting(i -> i.item().id()).containsExactly("main");
+    }
+
+    @Test
     void secretsFromTheEnvironmentAreMaskedInMessagesAndEvidence() throws Exception {
         Checklist c = checklist("""
                 - id: leak
