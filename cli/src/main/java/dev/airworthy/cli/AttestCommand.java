@@ -7,7 +7,6 @@ import dev.airworthy.checklist.Manual;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -65,7 +64,7 @@ final class AttestCommand implements Callable<Integer> {
                 throw new UserError("--valid-for: " + e.getMessage());
             }
         }
-        LocalDate today = LocalDate.ofInstant(session.clock().instant(), ZoneOffset.UTC);
+        LocalDate today = session.today();
         file.append("attestations", ChecklistEditor.fields(fields(today)));
         LocalDate until = today.plusDays(valid.toDays()).minusDays(valid.toDays() > 0 ? 1 : 0);
         session.out().println("Recorded in " + file.file() + ": " + itemId + " signed off by " + by + " (" + role + ") on "

@@ -25,9 +25,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "check",
-        description = {"Run a checklist against a target and a repository and report; the exit code is the gate.",
-            "Examples:",
-            "  airworthy check --preset web --url https://staging.example.com",
+        description = "Run a checklist against a target and a repository and report; the exit code is the gate.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  airworthy check --preset web --url https://staging.example.com",
             "  airworthy check --preset repo --repo ../service",
             "  airworthy check -c airworthy.yml -t staging --report json=reports/latest.json"},
         sortOptions = false,

@@ -11,7 +11,6 @@ import dev.airworthy.run.RunResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Dates relative to today, so the sample's sign-off and waiver are always in date. */
     private Map<String, String> demoEnv() {
-        LocalDate today = LocalDate.ofInstant(session.clock().instant(), ZoneOffset.UTC);
+        LocalDate today = session.today();
         Map<String, String> env = new HashMap<>(session.env());
         env.put("DEMO_SIGNED_ON", today.minusDays(3).toString());
         env.put("DEMO_WAIVER_UNTIL", today.plusDays(14).toString());

@@ -11,4 +11,9 @@ record Session(PrintStream out, PrintStream err, Map<String, String> env, Termin
     Path resolve(Path p) {
         return cwd.resolve(p).normalize();
     }
+
+    /** Today's date in UTC: the calendar sign-offs and waivers are written in. */
+    java.time.LocalDate today() {
+        return java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC);
+    }
 }

@@ -3,7 +3,6 @@ package dev.airworthy.cli;
 import dev.airworthy.checklist.ChecklistEditor;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -46,7 +45,7 @@ final class WaiveCommand implements Callable<Integer> {
         } catch (DateTimeParseException e) {
             throw new UserError("--until: expected a date such as 2026-12-31, got '" + until + "'");
         }
-        LocalDate today = LocalDate.ofInstant(session.clock().instant(), ZoneOffset.UTC);
+        LocalDate today = session.today();
         if (last.isBefore(today)) {
             throw new UserError("--until " + until + " is in the past; a waiver must hold at least through today (" + today + ")");
         }
