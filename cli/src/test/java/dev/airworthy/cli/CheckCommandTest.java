@@ -163,6 +163,14 @@ class CheckCommandTest {
     }
 
     @Test
+    void aRunThatVerifiedNothingIsNoGo() {
+        Cli.Result r = Cli.run(dir, "check", "--preset", "web");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("2 items: 2 skipped")
+                .endsWith("NO-GO: nothing was verified, every item was skipped (no target URL: give the checklist target a url, or pass --url)\n");
+    }
+
+    @Test
     void helpListsTheExitCodes() {
         Cli.Result r = Cli.run(dir, "check", "--help");
         assertThat(r.exit()).isZero();

@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * The go-live rule: an item blocks when it is {@code fail}, {@code error}, {@code pending} or
- * {@code expired} and its severity is in {@code fail-on}. Warnings and skips never block.
+ * {@code expired} and its severity is in {@code fail-on}. Warnings and skips never block, but a
+ * run in which every item was skipped verified nothing, and nothing is not enough to go live on.
  */
 public final class Gate {
     private Gate() {
@@ -25,7 +26,8 @@ public final class Gate {
                 .map(Entry::id)
                 .toList();
         List<String> failOnLabels = failOn.stream().sorted().map(Severity::label).toList();
-        return new GateVerdict(blocking.isEmpty(), failOnLabels, blocking);
+        boolean nothingVerified = items.stream().allMatch(e -> e.status() == Status.SKIPPED);
+        return new GateVerdict(blocking.isEmpty() && !nothingVerified, failOnLabels, blocking);
     }
 
     /**

@@ -16,10 +16,22 @@ class GateTest {
     @Test
     void everyBlockingStatusBlocksAndNoOtherDoes() {
         for (Status s : Status.values()) {
-            GateVerdict v = Gate.decide(List.of(e("x", Severity.CRITICAL, s)), EnumSet.of(Severity.CRITICAL));
+            // Beside a pass, so the all-skipped rule does not mix in.
+            GateVerdict v = Gate.decide(List.of(e("x", Severity.CRITICAL, s), e("ok", Severity.LOW, Status.PASS)),
+                    EnumSet.of(Severity.CRITICAL));
             boolean blocks = s == Status.FAIL || s == Status.ERROR || s == Status.PENDING || s == Status.EXPIRED;
             assertThat(v.passed()).as(s.label()).isEqualTo(!blocks);
         }
+    }
+
+    @Test
+    void aRunThatVerifiedNothingDoesNotPass() {
+        GateVerdict v = Gate.decide(List.of(e("a", Severity.HIGH, Status.SKIPPED), e("b", Severity.LOW, Status.SKIPPED)),
+                EnumSet.of(Severity.HIGH));
+        assertThat(v.passed()).isFalse();
+        assertThat(v.blocking()).isEmpty();
+        assertThat(Gate.decide(List.of(e("a", Severity.HIGH, Status.SKIPPED), e("b", Severity.LOW, Status.WARN)),
+                EnumSet.of(Severity.HIGH)).passed()).isTrue();
     }
 
     @Test

@@ -84,6 +84,10 @@ public final class TextReport {
                     + "item fails, errors, awaits sign-off or has expired";
         }
         List<String> blocking = run.gate().blocking();
+        if (blocking.isEmpty()) {
+            String reason = run.items().isEmpty() ? "" : " (" + run.items().getFirst().message() + ")";
+            return paint(RED + BOLD, "NO-GO") + ": nothing was verified, every item was skipped" + reason;
+        }
         return paint(RED + BOLD, "NO-GO") + ": " + blocking.size() + " blocking item" + (blocking.size() == 1 ? "" : "s")
                 + " (" + severities + "): " + String.join(", ", blocking);
     }
