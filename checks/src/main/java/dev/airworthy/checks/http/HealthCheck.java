@@ -28,7 +28,8 @@ import java.util.Set;
         summary = """
                 Requests the health endpoint `samples` times. Every answer must be 200, reached without \
                 credentials, with a body that says healthy (JSON `status` of ok, up, healthy or pass, or \
-                a plain `ok`), and the median latency must stay within `max-latency-ms`.""",
+                a plain `ok`), and the median latency must stay within `max-latency-ms`. A status of \
+                `warn` (the IETF health-check draft's "healthy, with concerns") warns.""",
         rationale = """
                 Load balancers, orchestrators and uptime monitors decide from the health endpoint whether \
                 to send traffic and whether to restart the service. One that is slow, needs a login or \
@@ -102,6 +103,10 @@ public final class HealthCheck implements Check {
         Optional<JsonNode> json = x.json();
         if (json.isPresent() && json.get().isObject()) {
             JsonNode status = json.get().get("status");
+            if (status != null && status.isTextual() && status.textValue().equalsIgnoreCase("warn")) {
+                // The IETF health-check draft: "warn" is healthy, with concerns.
+                return Optional.of(Finding.warn("http.health.body", "answered 200 and reports status \"warn\": healthy, with concerns"));
+            }
             if (status != null && status.isTextual()) {
                 return HEALTHY.contains(status.textValue().toLowerCase(Locale.ROOT)) ? Optional.empty()
                         : Optional.of(Finding.fail("http.health.body",
@@ -135,7 +140,7 @@ public final class HealthCheck implements Check {
 
     @Override
     public List<String> validate(Params p) {
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(HttpProbe.pathProblems("path", p.string("path")));
         if (p.integer("samples") < 1 || p.integer("samples") > 100) {
             problems.add("samples must be between 1 and 100");
         }

@@ -54,6 +54,19 @@ public final class HttpProbe implements AutoCloseable {
         return URI.create(b + (path.startsWith("/") ? path : "/" + path));
     }
 
+    /** Why {@code path} cannot be requested, for a check's {@code validate}; empty when it can. */
+    public static java.util.List<String> pathProblems(String name, String path) {
+        try {
+            URI u = resolve(URI.create("http://example.invalid"), path);
+            if (u.getHost() == null) {
+                return java.util.List.of(name + " '" + path + "' has no host");
+            }
+            return java.util.List.of();
+        } catch (IllegalArgumentException e) {
+            return java.util.List.of(name + " '" + path + "' is not a valid URL path: " + e.getMessage().replaceAll(" at index \\d+.*", ""));
+        }
+    }
+
     public Exchange get(CheckContext ctx, String path) throws IOException, InterruptedException {
         return send(ctx, "GET", resolve(ctx.requireUrl(), path), Map.of(), null);
     }

@@ -132,7 +132,7 @@ public final class HttpStatusCheck implements Check {
 
     @Override
     public List<String> validate(Params p) {
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(HttpProbe.pathProblems("path", p.string("path")));
         long status = p.integer("status");
         if (status < 100 || status > 599) {
             problems.add("status " + status + " is not an HTTP status (100-599)");

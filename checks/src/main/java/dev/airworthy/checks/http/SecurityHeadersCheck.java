@@ -145,6 +145,11 @@ public final class SecurityHeadersCheck implements Check {
         }
     }
 
+    @Override
+    public List<String> validate(dev.airworthy.check.Params p) {
+        return HttpProbe.pathProblems("path", p.string("path"));
+    }
+
     /** Directive name → source list, first occurrence wins as in CSP3 section 2.2.1. */
     static Map<String, List<String>> parsePolicy(String header) {
         Map<String, List<String>> out = new LinkedHashMap<>();

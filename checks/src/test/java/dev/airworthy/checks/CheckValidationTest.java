@@ -1,0 +1,45 @@
+package dev.airworthy.checks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.airworthy.check.CheckRegistry;
+import dev.airworthy.checklist.ChecklistException;
+import dev.airworthy.checklist.ChecklistLoader;
+import dev.airworthy.checklist.Problem;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Parameters that cannot work are checklist errors when the file loads, not errors mid-run. */
+class CheckValidationTest {
+    private static List<String> errors(String items) {
+        String yaml = "airworthy: 1\nsections:\n  - title: S\n    items:\n" + items.indent(6);
+        return catchThrowableOfType(ChecklistException.class,
+                () -> new ChecklistLoader(CheckRegistry.load(), Map.of()).load("c.yml", yaml, Path.of(".")))
+                .problems().stream().map(Problem::toString).toList();
+    }
+
+    @Test
+    void httpChecksRejectPathsThatAreNotUrls() {
+        assertThat(errors("""
+                - { id: a, check: http.status, with: { path: "/a b", status: 700, json: { status: ok } } }
+                - { id: b, check: http.health, with: { path: "/x|y", samples: 0 } }
+                - { id: c, check: http.security-headers, with: { path: "/ok?q=%zz" } }
+                """)).containsExactly(
+                "c.yml:5:38: item 'a': path '/a b' is not a valid URL path: Illegal character in path",
+                "c.yml:5:38: item 'a': status 700 is not an HTTP status (100-599)",
+                "c.yml:5:38: item 'a': JSON pointer 'status' must start with '/' (RFC 6901), e.g. /status",
+                "c.yml:6:38: item 'b': path '/x|y' is not a valid URL path: Illegal character in path",
+                "c.yml:6:38: item 'b': samples must be between 1 and 100",
+                "c.yml:7:48: item 'c': path '/ok?q=%zz' is not a valid URL path: Malformed escape pair");
+    }
+
+    @Test
+    void repoFilesStaysInsideTheRepository() {
+        assertThat(errors("- { id: a, check: repo.files, with: { files: [../secrets.txt, /etc/passwd] } }")).containsExactly(
+                "c.yml:5:37: item 'a': '../secrets.txt' leaves the repository; paths are relative to its root",
+                "c.yml:5:37: item 'a': '/etc/passwd' leaves the repository; paths are relative to its root");
+    }
+}
