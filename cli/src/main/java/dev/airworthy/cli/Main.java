@@ -36,7 +36,15 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
-        System.exit(execute(args, out, err, System.getenv(), Path.of("").toAbsolutePath()));
+        int code;
+        try {
+            code = execute(args, out, err, System.getenv(), Path.of("").toAbsolutePath());
+        } catch (Throwable t) {
+            // An Error (stack overflow, out of memory) escapes picocli's handlers; it is still our failure, not a verdict.
+            err.println("airworthy: internal error: " + t);
+            code = ExitCode.INTERNAL.code();
+        }
+        System.exit(code);
     }
 
     /** Runs one command line and returns its exit code; never calls System.exit. */

@@ -116,6 +116,8 @@ public final class ChecklistLoader {
         private final Path baseDir;
         private final List<Problem> problems = new ArrayList<>();
         private final Map<String, String> secrets = new LinkedHashMap<>();
+        /** Collections being converted, to stop at a recursive alias instead of overflowing the stack. */
+        private final Set<Node> visiting = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         /** Every item id declared, valid or not, so an invalid item does not cascade into "unknown item". */
         private final Set<String> declared = new java.util.HashSet<>();
 
@@ -593,6 +595,18 @@ public final class ChecklistLoader {
 
         /** A node as plain Java values, with {@code ${VAR}} replaced in every string. */
         private Object plain(Node node) {
+            if (!(node instanceof ScalarNode) && !visiting.add(node)) {
+                problem(node, "an alias refers to a collection that contains it; parameters cannot be recursive");
+                return null;
+            }
+            try {
+                return plainOnce(node);
+            } finally {
+                visiting.remove(node);
+            }
+        }
+
+        private Object plainOnce(Node node) {
             if (node instanceof ScalarNode s) {
                 Tag tag = s.getTag();
                 String v = s.getValue();

@@ -131,6 +131,24 @@ class ChecklistLoaderTest {
     }
 
     @Test
+    void rejectsRecursiveAliasesAndAliasBombs() {
+        assertThat(errors("""
+                airworthy: 1
+                sections:
+                  - title: S
+                    items:
+                      - { id: x, check: test.echo, with: { labels: &l { a: *l } } }
+                """)).containsExactly("airworthy.yml:5:52: an alias refers to a collection that contains it; parameters cannot be recursive");
+        StringBuilder bomb = new StringBuilder("airworthy: 1\nsections: []\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i < 10; i++) {
+            bomb.append("a").append(i).append(": &a").append(i).append(" [").append(("*a" + (i - 1) + ", ").repeat(9))
+                    .append("*a").append(i - 1).append("]\n");
+        }
+        assertThat(errors(bomb.toString())).singleElement().asString()
+                .contains("invalid YAML: Number of aliases for non-scalar nodes exceeds the specified max=50");
+    }
+
+    @Test
     void reportsDuplicateKeys() {
         assertThat(errors("""
                 airworthy: 1
