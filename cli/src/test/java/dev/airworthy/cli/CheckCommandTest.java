@@ -171,6 +171,15 @@ class CheckCommandTest {
     }
 
     @Test
+    void verboseShowsTheEvidenceAndTheTraceBehindAnError() {
+        Cli.Result quiet = Cli.run(dir, "check", "--preset", "web", "--url", "http://127.0.0.1:9", "--only", "health");
+        assertThat(quiet.err()).isEmpty();
+        Cli.Result loud = Cli.run(dir, "check", "--preset", "web", "--url", "http://127.0.0.1:9", "--only", "health", "-v");
+        assertThat(loud.err()).startsWith("--- health: GET http://127.0.0.1:9/health: connection refused\n")
+                .contains("java.net.ConnectException").contains("\tat ");
+    }
+
+    @Test
     void helpListsTheExitCodes() {
         Cli.Result r = Cli.run(dir, "check", "--help");
         assertThat(r.exit()).isZero();

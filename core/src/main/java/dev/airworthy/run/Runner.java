@@ -180,8 +180,15 @@ public final class Runner {
                 .replaceAll("([a-z])([A-Z])", "$1 $2")
                 .toLowerCase(Locale.ROOT);
         String msg = t.getMessage();
-        return msg == null || msg.isBlank() ? kind : kind + ": " + msg;
+        if (msg == null || msg.isBlank()) {
+            return kind;
+        }
+        // A generic type says nothing the message does not; a specific one ("socket timeout") does.
+        return GENERIC.contains(t.getClass()) ? msg : kind + ": " + msg;
     }
+
+    private static final Set<Class<?>> GENERIC = Set.of(java.io.IOException.class, java.io.UncheckedIOException.class,
+            RuntimeException.class, Exception.class, IllegalStateException.class, IllegalArgumentException.class);
 
     private static String oneLine(String s) {
         String t = s.replaceAll("\\s*\\R\\s*", " ").strip();

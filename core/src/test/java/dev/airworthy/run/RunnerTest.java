@@ -85,7 +85,7 @@ class RunnerTest {
                 - { id: na, check: test.echo, with: { status: skip } }
                 """), RunOptions.defaults());
         assertThat(r.items().get(0).status()).isEqualTo(Status.ERROR);
-        assertThat(r.items().get(0).message()).isEqualTo("io: connection reset by peer");
+        assertThat(r.items().get(0).message()).isEqualTo("connection reset by peer");
         assertThat(r.items().get(0).cause()).isInstanceOf(java.io.IOException.class);
         assertThat(r.items().get(1).status()).isEqualTo(Status.SKIPPED);
         assertThat(r.items().get(1).message()).isEqualTo("nothing to check here");
