@@ -24,10 +24,12 @@ import org.junit.jupiter.api.TestFactory;
  * Runs every fixture case through the real loader and runner. Each item must end with the status
  * its folder names, and the findings must be exactly those marked inline with
  * {@code expect-finding: <rule>}: in {@code airworthy.yml} or {@code server.yml} a marker names a
- * rule; in any other file it also pins the file and line the finding must point at.
+ * rule; in any other file it also pins the file and line the finding must point at. A line
+ * {@code expect-message: <text>} in {@code airworthy.yml} requires some item's message to contain the text.
  */
 class FixtureTest {
     private static final Pattern MARKER = Pattern.compile("expect-finding:\\s*([a-z0-9.-]+)");
+    private static final Pattern MESSAGE = Pattern.compile("expect-message:\\s*(.+?)\\s*$");
     private static final CheckRegistry REGISTRY = CheckRegistry.load();
 
     @TestFactory
@@ -40,6 +42,13 @@ class FixtureTest {
                 assertThat(r.status()).as("%s: %s (evidence %s)", r.item().id(), r.message(), r.evidence()).isEqualTo(c.expected());
             }
             assertThat(actualFindings(result)).as("findings of %s", c.dir()).isEqualTo(expectedFindings(c.dir()));
+            for (String line : Files.readAllLines(c.dir().resolve("airworthy.yml"))) {
+                Matcher m = MESSAGE.matcher(line);
+                if (m.find()) {
+                    assertThat(result.items()).extracting(ItemResult::message).as("messages of %s", c.dir())
+                            .anyMatch(msg -> msg.contains(m.group(1)));
+                }
+            }
         }));
     }
 

@@ -7,6 +7,7 @@ import dev.airworthy.checklist.Checklist;
 import dev.airworthy.checklist.ChecklistException;
 import dev.airworthy.checklist.ChecklistLoader;
 import dev.airworthy.checklist.Presets;
+import dev.airworthy.checks.tls.TrustMaterial;
 import dev.airworthy.run.Progress;
 import dev.airworthy.run.RunOptions;
 import dev.airworthy.run.RunResult;
@@ -69,6 +70,9 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "DURATION", description = "Deadline for the whole run, e.g. 2m; items also have their own (default 30s).")
     String timeout;
 
+    @Option(names = "--ca", paramLabel = "FILE", description = "Also trust this PEM certificate authority for every TLS connection (repeatable).")
+    List<Path> ca;
+
     @Option(names = {"-v", "--verbose"}, description = "Show evidence under items that did not pass, and stack traces of errors.")
     boolean verbose;
 
@@ -122,8 +126,18 @@ final class CheckCommand implements Callable<Integer> {
                 throw new UserError("--timeout: " + e.getMessage());
             }
         }
+        List<Path> caFiles = new java.util.ArrayList<>();
+        for (Path p : ca == null ? List.<Path>of() : ca) {
+            Path file = session.resolve(p);
+            try {
+                TrustMaterial.readPem(file);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--ca " + e.getMessage());
+            }
+            caFiles.add(file);
+        }
         return new RunOptions(target, url == null ? null : parseUrl(url), repoDir, only, runTimeout, severities(failOn), null,
-                session.cwd());
+                session.cwd(), caFiles);
     }
 
     static RunResult run(Session session, CheckRegistry registry, Checklist c, RunOptions options) throws UsageException {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -18,9 +19,10 @@ public final class CheckContext {
     private final Instant deadline;
     private final Clock clock;
     private final SharedResources shared;
+    private final List<Path> caFiles;
 
     public CheckContext(String itemId, Params params, URI url, Path repo, Path checklistDir, Instant deadline,
-            Clock clock, SharedResources shared) {
+            Clock clock, SharedResources shared, List<Path> caFiles) {
         this.itemId = itemId;
         this.params = params;
         this.url = url;
@@ -29,6 +31,7 @@ public final class CheckContext {
         this.deadline = deadline;
         this.clock = clock;
         this.shared = shared;
+        this.caFiles = List.copyOf(caFiles);
     }
 
     public String itemId() {
@@ -70,6 +73,11 @@ public final class CheckContext {
     public Duration remaining() {
         Duration d = Duration.between(clock.instant(), deadline);
         return d.isNegative() ? Duration.ZERO : d;
+    }
+
+    /** PEM files of extra certificate authorities to trust ({@code --ca}), besides the JDK's. */
+    public List<Path> caFiles() {
+        return caFiles;
     }
 
     public Clock clock() {

@@ -12,7 +12,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 /** A registered check: its {@link CheckInfo} read once, and the instance that runs it. */
 public record CheckDescriptor(String id, String title, Category category, Severity severity, String summary,
         String rationale, String remediation, String example, List<String> references, List<ParamSpec> params,
-        Check check) {
+        boolean exclusive, Check check) {
 
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9]*(?:[.-][a-z0-9]+)*");
 
@@ -47,7 +47,7 @@ public record CheckDescriptor(String id, String title, Category category, Severi
         }
         return new CheckDescriptor(info.id(), info.title(), info.category(), info.severity(), info.summary().strip(),
                 info.rationale().strip(), info.remediation().strip(), info.example().strip(),
-                List.of(info.references()), List.copyOf(params), instance);
+                List.of(info.references()), List.copyOf(params), info.exclusive(), instance);
     }
 
     public Optional<ParamSpec> param(String name) {

@@ -38,5 +38,11 @@ public @interface CheckInfo {
 
     String[] references() default {};
 
+    /**
+     * Runs alone, after every other item: for probes that disturb the target (a burst of requests
+     * that trips a rate limiter would make concurrent checks see 429s).
+     */
+    boolean exclusive() default false;
+
     Param[] params() default {};
 }

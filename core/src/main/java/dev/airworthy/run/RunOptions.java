@@ -15,9 +15,10 @@ import java.util.Set;
  * @param only       item ids, else section titles (case-insensitive), to keep; empty keeps all
  * @param timeout    the whole run's deadline; items also have their own (default 30 s)
  * @param workingDir the repository when neither {@code repo} nor the target names one
+ * @param caFiles    PEM files of extra certificate authorities every TLS connection of the run trusts
  */
 public record RunOptions(String target, URI url, Path repo, List<String> only, Duration timeout,
-        Set<Severity> failOn, Duration itemTimeout, Path workingDir) {
+        Set<Severity> failOn, Duration itemTimeout, Path workingDir, List<Path> caFiles) {
 
     public static final Duration DEFAULT_ITEM_TIMEOUT = Duration.ofSeconds(30);
 
@@ -25,11 +26,12 @@ public record RunOptions(String target, URI url, Path repo, List<String> only, D
         only = only == null ? List.of() : List.copyOf(only);
         itemTimeout = itemTimeout == null ? DEFAULT_ITEM_TIMEOUT : itemTimeout;
         workingDir = workingDir == null ? Path.of("").toAbsolutePath() : workingDir;
+        caFiles = caFiles == null ? List.of() : List.copyOf(caFiles);
     }
 
     public RunOptions(String target, URI url, Path repo, List<String> only, Duration timeout, Set<Severity> failOn,
             Duration itemTimeout) {
-        this(target, url, repo, only, timeout, failOn, itemTimeout, null);
+        this(target, url, repo, only, timeout, failOn, itemTimeout, null, null);
     }
 
     public static RunOptions defaults() {
@@ -37,10 +39,14 @@ public record RunOptions(String target, URI url, Path repo, List<String> only, D
     }
 
     public RunOptions withUrl(URI newUrl) {
-        return new RunOptions(target, newUrl, repo, only, timeout, failOn, itemTimeout, workingDir);
+        return new RunOptions(target, newUrl, repo, only, timeout, failOn, itemTimeout, workingDir, caFiles);
     }
 
     public RunOptions withRepo(Path newRepo) {
-        return new RunOptions(target, url, newRepo, only, timeout, failOn, itemTimeout, workingDir);
+        return new RunOptions(target, url, newRepo, only, timeout, failOn, itemTimeout, workingDir, caFiles);
+    }
+
+    public RunOptions withCaFiles(List<Path> files) {
+        return new RunOptions(target, url, repo, only, timeout, failOn, itemTimeout, workingDir, files);
     }
 }

@@ -68,33 +68,17 @@ public final class Runner {
         // Not closed with try-with-resources: close() would wait for a check that ignores interrupts.
         ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
         try (SharedResources shared = new SharedResources()) {
-            AtomicInteger done = new AtomicInteger();
-            List<Running> running = new ArrayList<>();
-            for (Item item : items) {
-                Instant deadline = started.plus(item.timeout() != null ? item.timeout() : options.itemTimeout());
-                String limit = "item timeout " + Durations.format(Duration.between(started, deadline));
-                if (runDeadline != null && runDeadline.isBefore(deadline)) {
-                    deadline = runDeadline;
-                    limit = "run --timeout " + Durations.format(options.timeout());
-                }
-                CheckDescriptor d = registry.find(item.check()).orElseThrow();
-                CheckContext ctx = new CheckContext(item.id(), item.params(), url, repo, checklist.baseDir(), deadline,
-                        clock, shared);
-                progress.started(item, items.size());
-                long itemStart = System.nanoTime();
-                AtomicBoolean reported = new AtomicBoolean();
-                Future<ItemResult> f = threads.submit(() -> {
-                    ItemResult r = finish(item, execute(d, ctx), itemStart, signoffs, masker);
-                    if (reported.compareAndSet(false, true)) {
-                        progress.finished(r, done.incrementAndGet(), items.size());
-                    }
-                    return r;
-                });
-                running.add(new Running(item, f, deadline, limit, itemStart, reported));
+            Execution run = new Execution(checklist, options, url, repo, runDeadline, threads, shared, signoffs, masker,
+                    progress, items.size());
+            java.util.Map<Item, ItemResult> byItem = new java.util.HashMap<>();
+            List<Running> concurrent = items.stream().filter(i -> !exclusive(i)).map(run::start).toList();
+            for (Running r : concurrent) {
+                byItem.put(r.item(), run.await(r));
             }
-            for (Running r : running) {
-                results.add(await(r, signoffs, masker, progress, done, items.size()));
+            for (Item item : items.stream().filter(this::exclusive).toList()) {
+                byItem.put(item, run.await(run.start(item)));
             }
+            items.forEach(i -> results.add(byItem.get(i)));
         } finally {
             threads.shutdownNow();
         }
@@ -108,31 +92,91 @@ public final class Runner {
                 Gate.score(entries), Gate.summary(entries), List.copyOf(results));
     }
 
+    private boolean exclusive(Item item) {
+        return registry.find(item.check()).orElseThrow().exclusive();
+    }
+
     private record Running(Item item, Future<ItemResult> future, Instant deadline, String limit, long startNanos,
             AtomicBoolean reported) {
     }
 
-    private ItemResult await(Running r, Signoffs signoffs, SecretMasker masker, Progress progress, AtomicInteger done,
-            int total) {
-        long waitMs = Math.max(0, Duration.between(clock.instant(), r.deadline()).toMillis());
-        try {
-            return r.future().get(waitMs, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            r.future().cancel(true);
-            CheckResult timedOut = CheckResult.of(Status.ERROR, "did not finish within its deadline (" + r.limit() + ")");
-            ItemResult result = finish(r.item(), new Executed(timedOut, e), r.startNanos(), signoffs, masker);
-            if (r.reported().compareAndSet(false, true)) {
-                progress.finished(result, done.incrementAndGet(), total);
+    /** One run's shared state: where items go, what they share, and how their ends are reported. */
+    private final class Execution {
+        private final Checklist checklist;
+        private final RunOptions options;
+        private final URI url;
+        private final Path repo;
+        private final Instant runDeadline;
+        private final ExecutorService threads;
+        private final SharedResources shared;
+        private final Signoffs signoffs;
+        private final SecretMasker masker;
+        private final Progress progress;
+        private final int total;
+        private final AtomicInteger done = new AtomicInteger();
+
+        Execution(Checklist checklist, RunOptions options, URI url, Path repo, Instant runDeadline, ExecutorService threads,
+                SharedResources shared, Signoffs signoffs, SecretMasker masker, Progress progress, int total) {
+            this.checklist = checklist;
+            this.options = options;
+            this.url = url;
+            this.repo = repo;
+            this.runDeadline = runDeadline;
+            this.threads = threads;
+            this.shared = shared;
+            this.signoffs = signoffs;
+            this.masker = masker;
+            this.progress = progress;
+            this.total = total;
+        }
+
+        /** Starts an item on its own virtual thread; its deadline counts from now. */
+        Running start(Item item) {
+            Instant now = clock.instant();
+            Duration timeout = item.timeout() != null ? item.timeout() : options.itemTimeout();
+            Instant deadline = now.plus(timeout);
+            String limit = "item timeout " + Durations.format(timeout);
+            if (runDeadline != null && runDeadline.isBefore(deadline)) {
+                deadline = runDeadline;
+                limit = "run --timeout " + Durations.format(options.timeout());
             }
-            return result;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            CheckResult stopped = CheckResult.of(Status.ERROR, "the run was interrupted");
-            return finish(r.item(), new Executed(stopped, e), r.startNanos(), signoffs, masker);
-        } catch (ExecutionException | CancellationException e) {
-            // execute() catches everything a check throws; reaching here is airworthy's own bug.
-            CheckResult broken = CheckResult.of(Status.ERROR, "airworthy failed to run the check: " + describe(e));
-            return finish(r.item(), new Executed(broken, e), r.startNanos(), signoffs, masker);
+            CheckDescriptor d = registry.find(item.check()).orElseThrow();
+            CheckContext ctx = new CheckContext(item.id(), item.params(), url, repo, checklist.baseDir(), deadline,
+                    clock, shared, options.caFiles());
+            progress.started(item, total);
+            long itemStart = System.nanoTime();
+            AtomicBoolean reported = new AtomicBoolean();
+            Future<ItemResult> f = threads.submit(() -> {
+                ItemResult r = finish(item, execute(d, ctx), itemStart, signoffs, masker);
+                if (reported.compareAndSet(false, true)) {
+                    progress.finished(r, done.incrementAndGet(), total);
+                }
+                return r;
+            });
+            return new Running(item, f, deadline, limit, itemStart, reported);
+        }
+
+        ItemResult await(Running r) {
+            long waitMs = Math.max(0, Duration.between(clock.instant(), r.deadline()).toMillis());
+            try {
+                return r.future().get(waitMs, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                r.future().cancel(true);
+                CheckResult timedOut = CheckResult.of(Status.ERROR, "did not finish within its deadline (" + r.limit() + ")");
+                ItemResult result = finish(r.item(), new Executed(timedOut, e), r.startNanos(), signoffs, masker);
+                if (r.reported().compareAndSet(false, true)) {
+                    progress.finished(result, done.incrementAndGet(), total);
+                }
+                return result;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                CheckResult stopped = CheckResult.of(Status.ERROR, "the run was interrupted");
+                return finish(r.item(), new Executed(stopped, e), r.startNanos(), signoffs, masker);
+            } catch (ExecutionException | CancellationException e) {
+                // execute() catches everything a check throws; reaching here is airworthy's own bug.
+                CheckResult broken = CheckResult.of(Status.ERROR, "airworthy failed to run the check: " + describe(e));
+                return finish(r.item(), new Executed(broken, e), r.startNanos(), signoffs, masker);
+            }
         }
     }
 

@@ -10,7 +10,25 @@ public final class TestChecks {
     }
 
     public static CheckRegistry registry() {
-        return CheckRegistry.of(List.of(ManualCheck.class, Echo.class, Sleep.class, Spin.class, Barrier.class));
+        return CheckRegistry.of(List.of(ManualCheck.class, Echo.class, Sleep.class, Spin.class, Barrier.class, Alone.class));
+    }
+
+    /** How many {@link Sleep} checks are running right now, and how many have woken up. */
+    public static final java.util.concurrent.atomic.AtomicInteger SLEEPING = new java.util.concurrent.atomic.AtomicInteger();
+    public static final java.util.concurrent.atomic.AtomicInteger WOKEN = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** An exclusive check: passes only if it runs after {@code after} sleeps woke up, with none running. */
+    @CheckInfo(id = "test.alone", title = "Alone", category = Category.OPERATIONS, severity = Severity.HIGH, exclusive = true,
+            summary = "Must run alone.", rationale = "r", remediation = "m", example = "- id: a\n  check: test.alone",
+            params = @Param(name = "after", type = ParamType.INTEGER, defaultValue = "0", description = "sleeps that must have woken"))
+    public static final class Alone implements Check {
+        @Override
+        public CheckResult run(CheckContext ctx) {
+            int others = SLEEPING.get();
+            int woken = WOKEN.get();
+            return others == 0 && woken >= ctx.params().integer("after") ? CheckResult.of(Status.PASS, "ran alone")
+                    : CheckResult.of(Status.FAIL, others + " other checks were running, " + woken + " had finished");
+        }
     }
 
     @CheckInfo(id = "test.echo", title = "Echo", category = Category.OPERATIONS, severity = Severity.MEDIUM,
@@ -57,7 +75,13 @@ public final class TestChecks {
     public static final class Sleep implements Check {
         @Override
         public CheckResult run(CheckContext ctx) throws InterruptedException {
-            Thread.sleep(ctx.params().duration("for").toMillis());
+            SLEEPING.incrementAndGet();
+            try {
+                Thread.sleep(ctx.params().duration("for").toMillis());
+            } finally {
+                SLEEPING.decrementAndGet();
+            }
+            WOKEN.incrementAndGet();
             return CheckResult.of(Status.PASS, "woke up");
         }
     }

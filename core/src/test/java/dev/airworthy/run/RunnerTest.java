@@ -64,6 +64,18 @@ class RunnerTest {
     }
 
     @Test
+    void exclusiveChecksRunAloneAfterTheOthersWithTheirOwnDeadline() throws Exception {
+        TestChecks.WOKEN.set(0);
+        RunResult r = run(checklist("""
+                - { id: alone, check: test.alone, with: { after: 2 } }
+                - { id: s1, check: test.sleep, with: { for: 300ms }, timeout: 2s }
+                - { id: s2, check: test.sleep, with: { for: 300ms }, timeout: 2s }
+                """), RunOptions.defaults());
+        assertThat(r.items()).extracting(i -> i.item().id()).as("report order is checklist order").containsExactly("alone", "s1", "s2");
+        assertThat(r.items()).allSatisfy(i -> assertThat(i.status()).as(i.message()).isEqualTo(Status.PASS));
+    }
+
+    @Test
     void theRunTimeoutCapsEveryItem() throws Exception {
         RunResult r = run(checklist("- { id: slow, check: test.sleep }"),
                 new RunOptions(null, null, null, List.of(), Duration.ofMillis(300), null, null));

@@ -28,8 +28,11 @@ public final class HttpProbe implements AutoCloseable {
 
     private final HttpClient client;
 
-    public HttpProbe() {
+    /** A probe trusting the JDK's certificate authorities and those in {@code caFiles}. */
+    public HttpProbe(java.util.List<java.nio.file.Path> caFiles) {
         client = HttpClient.newBuilder()
+                .sslContext(dev.airworthy.checks.tls.TrustMaterial.context(caFiles))
+                .sslParameters(modern())
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10))
@@ -37,9 +40,15 @@ public final class HttpProbe implements AutoCloseable {
                 .build();
     }
 
+    private static javax.net.ssl.SSLParameters modern() {
+        javax.net.ssl.SSLParameters p = new javax.net.ssl.SSLParameters();
+        p.setProtocols(dev.airworthy.checks.tls.LegacyTls.MODERN);
+        return p;
+    }
+
     /** The run's shared probe. */
     public static HttpProbe of(CheckContext ctx) {
-        return ctx.shared(HttpProbe.class, HttpProbe::new);
+        return ctx.shared(HttpProbe.class, () -> new HttpProbe(ctx.caFiles()));
     }
 
     /** {@code path} appended to the target URL; an absolute http(s) URL is taken as it is. */
@@ -115,8 +124,20 @@ public final class HttpProbe implements AutoCloseable {
         if (cause instanceof ConnectException) {
             return new IOException(where + "connection refused", cause);
         }
+        if (cause instanceof javax.net.ssl.SSLHandshakeException) {
+            return new IOException(where + "TLS handshake failed: " + rootMessage(cause)
+                    + " (if the certificate is from a private CA, pass it with --ca)", cause);
+        }
         String m = cause.getMessage();
         return new IOException(where + (m == null ? cause.getClass().getSimpleName() : m), cause);
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable r = t;
+        while (r.getCause() != null && r.getCause() != r) {
+            r = r.getCause();
+        }
+        return r.getMessage() == null ? r.getClass().getSimpleName() : r.getMessage();
     }
 
     @Override
