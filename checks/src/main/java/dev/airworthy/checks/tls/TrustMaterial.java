@@ -26,10 +26,6 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * A chain is accepted when either accepts it, and hostname verification stays on.
  */
 public final class TrustMaterial {
-    static {
-        LegacyTls.allowProbing();
-    }
-
     private TrustMaterial() {
     }
 

@@ -1,0 +1,116 @@
+package dev.airworthy.checks.tls;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * A TLS handshake that accepts any certificate, so the checks can look at what the server
+ * presents (an expired or self-signed chain included) and judge it themselves. Nothing is sent
+ * over the connection after the handshake.
+ */
+public final class TlsHandshake {
+    public record Session(String protocol, String cipherSuite, List<X509Certificate> chain, double handshakeMs) {
+    }
+
+    private TlsHandshake() {
+    }
+
+    /** A TLS server completes a handshake in well under this; a port that never answers gets no more. */
+    static final Duration HANDSHAKE_BUDGET = Duration.ofSeconds(10);
+
+    public static Session open(TlsTarget target, String[] protocols, Duration timeout) throws IOException {
+        Duration budget = timeout.compareTo(HANDSHAKE_BUDGET) < 0 ? timeout : HANDSHAKE_BUDGET;
+        long deadline = System.nanoTime() + budget.toNanos();
+        SSLContext ctx;
+        try {
+            ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {new AcceptAll()}, null);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        long start = System.nanoTime();
+        try (Socket plain = new Socket()) {
+            try {
+                plain.connect(new InetSocketAddress(target.host(), target.port()), millisLeft(deadline));
+            } catch (java.net.ConnectException e) {
+                throw new java.net.ConnectException("cannot connect to " + target + ": connection refused");
+            }
+            plain.setSoTimeout(millisLeft(deadline));
+            try (SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(plain, target.host(), target.port(), true)) {
+                SSLParameters p = ssl.getSSLParameters();
+                p.setProtocols(protocols);
+                if (target.sni() != null) {
+                    p.setServerNames(List.of(new SNIHostName(target.sni())));
+                }
+                ssl.setSSLParameters(p);
+                try {
+                    ssl.startHandshake();
+                } catch (java.net.SocketTimeoutException e) {
+                    throw new java.net.SocketTimeoutException("no TLS handshake from " + target + " within "
+                            + budget.toSeconds() + " s: is it a TLS port?");
+                }
+                SSLSession s = ssl.getSession();
+                List<X509Certificate> chain = new ArrayList<>();
+                for (Certificate c : s.getPeerCertificates()) {
+                    chain.add((X509Certificate) c);
+                }
+                return new Session(s.getProtocol(), s.getCipherSuite(), chain, (System.nanoTime() - start) / 1e6);
+            }
+        }
+    }
+
+    private static int millisLeft(long deadline) throws java.net.SocketTimeoutException {
+        long ms = (deadline - System.nanoTime()) / 1_000_000;
+        if (ms <= 0) {
+            throw new java.net.SocketTimeoutException("no time left before the deadline");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, ms);
+    }
+
+    /** Accepts every chain: the caller validates it afterwards, with reasons. */
+    private static final class AcceptAll extends X509ExtendedTrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}
