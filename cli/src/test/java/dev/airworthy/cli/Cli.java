@@ -36,9 +36,16 @@ final class Cli {
 
     /** airworthy as its own process, on this JVM's java and class path. */
     static Result process(Path cwd, String... args) throws IOException, InterruptedException {
+        return process(List.of(), cwd, args);
+    }
+
+    /** The same, with JVM options such as -Xmx256m. */
+    static Result process(List<String> jvmOptions, Path cwd, String... args) throws IOException, InterruptedException {
         String javaBin = ProcessHandle.current().info().command().orElse("java");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(javaBin, "-cp", classpath, Main.class.getName()));
+        List<String> command = new ArrayList<>(List.of(javaBin));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classpath, Main.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
         pb.environment().put("CI", "true");

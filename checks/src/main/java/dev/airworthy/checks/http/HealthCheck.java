@@ -82,7 +82,12 @@ public final class HealthCheck implements Check {
                 return out.result("");
             }
         }
-        verdict(first).ifPresent(out::finding);
+        if (first.truncated()) {
+            out.fail("http.health.body", "answered 200 with a body larger than " + (HttpProbe.MAX_BODY >> 20)
+                    + " MiB; a health endpoint should answer in a few bytes");
+        } else {
+            verdict(first).ifPresent(out::finding);
+        }
         List<Double> sorted = latencies.stream().sorted().toList();
         double median = sorted.get(sorted.size() / 2);
         if (sorted.size() % 2 == 0) {

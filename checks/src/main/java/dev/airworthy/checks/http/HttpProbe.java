@@ -80,6 +80,53 @@ public final class HttpProbe implements AutoCloseable {
         return send(ctx, "GET", resolve(ctx.requireUrl(), path), Map.of(), null);
     }
 
+    /** How many redirects {@link #follow} takes before it calls it a loop. */
+    public static final int MAX_REDIRECTS = 5;
+
+    /**
+     * GETs {@code path} and follows redirects within the same origin (scheme, host, port), for
+     * checks that judge the page a visitor lands on. Returns every response, the last one being
+     * the page, or a redirect that leaves the origin.
+     *
+     * @throws IOException on a redirect loop or more than {@link #MAX_REDIRECTS} hops
+     */
+    public java.util.List<Exchange> follow(CheckContext ctx, String path) throws IOException, InterruptedException {
+        java.util.List<Exchange> hops = new java.util.ArrayList<>();
+        URI uri = resolve(ctx.requireUrl(), path);
+        java.util.Set<URI> seen = new java.util.HashSet<>();
+        while (true) {
+            Exchange x = send(ctx, "GET", uri, Map.of(), null);
+            hops.add(x);
+            java.util.Optional<String> location = x.header("Location");
+            if (x.status() < 300 || x.status() > 399 || x.status() == 304 || location.isEmpty()) {
+                return hops;
+            }
+            URI next;
+            try {
+                next = uri.resolve(location.get().strip());
+            } catch (IllegalArgumentException e) {
+                return hops;
+            }
+            if (!sameOrigin(uri, next)) {
+                return hops;
+            }
+            if (!seen.add(uri) || seen.contains(next) || hops.size() > MAX_REDIRECTS) {
+                throw new IOException("redirect loop: " + hops.stream().map(h -> h.uri().getPath()).collect(
+                        java.util.stream.Collectors.joining(" → ")) + " → " + next.getPath());
+            }
+            uri = next;
+        }
+    }
+
+    static boolean sameOrigin(URI a, URI b) {
+        return java.util.Objects.equals(a.getScheme(), b.getScheme()) && java.util.Objects.equals(a.getHost(), b.getHost())
+                && effectivePort(a) == effectivePort(b);
+    }
+
+    private static int effectivePort(URI u) {
+        return u.getPort() >= 0 ? u.getPort() : "https".equals(u.getScheme()) ? 443 : 80;
+    }
+
     /**
      * Sends one request and reads the response by the check's deadline.
      *

@@ -25,7 +25,9 @@ import java.util.Optional;
         category = Category.HTTP,
         severity = Severity.HIGH,
         summary = """
-                Fetches a page and checks the headers that make browsers defend it: a \
+                Fetches a page (following redirects within the same origin, as a visitor would, so that \
+                `/` redirecting to `/login` judges the login page) and checks the headers that make \
+                browsers defend it: a \
                 Content-Security-Policy whose script-src allows neither `'unsafe-inline'` nor \
                 `'unsafe-eval'`, X-Frame-Options (or CSP `frame-ancestors`) against clickjacking, \
                 `X-Content-Type-Options: nosniff`, and a Referrer-Policy. A finding per header. With \
@@ -64,9 +66,11 @@ public final class SecurityHeadersCheck implements Check {
     public CheckResult run(CheckContext ctx) throws Exception {
         String path = ctx.params().string("path");
         boolean apiOnly = ctx.params().bool("api-only");
-        Exchange x = HttpProbe.of(ctx).get(ctx, path);
+        List<Exchange> hops = HttpProbe.of(ctx).follow(ctx, path);
+        Exchange x = hops.getLast();
         Outcome out = new Outcome();
-        List<String> evidence = new ArrayList<>(List.of(x.summary()));
+        List<String> evidence = new ArrayList<>();
+        hops.forEach(h -> evidence.add(h.summary()));
         for (String h : List.of("Content-Security-Policy", "Content-Security-Policy-Report-Only", "X-Frame-Options",
                 "X-Content-Type-Options", "Referrer-Policy")) {
             List<String> values = x.headerValues(h);
