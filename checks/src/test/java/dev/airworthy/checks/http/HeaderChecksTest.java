@@ -1,0 +1,113 @@
+package dev.airworthy.checks.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.airworthy.check.CheckRegistry;
+import dev.airworthy.checklist.ChecklistException;
+import dev.airworthy.checklist.ChecklistLoader;
+import dev.airworthy.checklist.Problem;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The parsing rules of the CORS, cookie, HSTS and HTTPS-redirect checks that fixtures exercise only in part. */
+class HeaderChecksTest {
+
+    @Test
+    void parametersThatCannotWorkAreChecklistErrors() {
+        String yaml = """
+                airworthy: 1
+                sections:
+                  - title: S
+                    items:
+                      - { id: a, check: http.cors, with: { allowed: ["*", "null", https://app.example.com/path, app.example.com] } }
+                      - { id: b, check: http.hsts, with: { min-max-age: -1 } }
+                      - { id: c, check: http.https-redirect, with: { from: "https://example.com/" } }
+                      - { id: d, check: http.cookies, with: { path: "/a b" } }
+                """;
+        List<String> errors = catchThrowableOfType(ChecklistException.class,
+                () -> new ChecklistLoader(CheckRegistry.load(), Map.of()).load("c.yml", yaml, Path.of(".")))
+                .problems().stream().map(Problem::toString).toList();
+        assertThat(errors).hasSize(7).allMatch(e -> e.startsWith("c.yml:"));
+        assertThat(String.join("\n", errors))
+                .contains("allowed origin '*' is not an origin")
+                .contains("allowed origin 'null' is not an origin")
+                .contains("allowed origin 'https://app.example.com/path' is not an origin")
+                .contains("allowed origin 'app.example.com' is not an origin")
+                .contains("min-max-age must not be negative")
+                .contains("from 'https://example.com/' must be an absolute http:// URL")
+                .contains("path '/a b' is not a valid URL path");
+    }
+
+    @Test
+    void corsNormalizesOriginsAsBrowsersSendThem() {
+        assertThat(CorsCheck.normalize("HTTPS://App.Example.COM:443")).contains("https://app.example.com");
+        assertThat(CorsCheck.normalize("http://localhost:3000")).contains("http://localhost:3000");
+        assertThat(CorsCheck.normalize("https://app.example.com/")).isEmpty();
+        assertThat(CorsCheck.lookalikes("https://app.example.com:8443")).extracting(CorsCheck.Origin::value).containsExactly(
+                "https://app.example.com.airworthy-probe.invalid:8443", "https://evilapp.example.com:8443", "https://appxexample.com:8443");
+        assertThat(CorsCheck.lookalikes("http://127.0.0.1:3000")).extracting(CorsCheck.Origin::value).containsExactly(
+                "http://127.0.0.1.airworthy-probe.invalid:3000", "http://evil127.0.0.1:3000");
+    }
+
+    @Test
+    void sessionLikeCookieNames() {
+        for (String name : List.of("session", "sessionid", "connect.sid", "PHPSESSID", "JSESSIONID", "ASP.NET_SessionId",
+                "laravel_session", "_gh_sess", "auth_token", "authToken", "access_token", "jwt", "remember_me",
+                "__Host-session", "__Secure-next-auth.session-token", "HSID", "SID", "rack.session")) {
+            assertThat(CookiesCheck.sessionLike(name)).as(name).isTrue();
+        }
+        for (String name : List.of("csrftoken", "XSRF-TOKEN", "_csrf", "__Host-csrf-token", "theme", "sidebar", "lang",
+                "consent", "inside", "_ga")) {
+            assertThat(CookiesCheck.sessionLike(name)).as(name).isFalse();
+        }
+    }
+
+    @Test
+    void cookieAttributesAreCaseInsensitiveAndTheLastWins() {
+        CookiesCheck.Cookie c = CookiesCheck.parse("id=a=b; SameSite=None; secure; samesite=Lax; Path=/x; PATH=/");
+        assertThat(c.name()).isEqualTo("id");
+        assertThat(c.attribute("samesite")).contains("Lax");
+        assertThat(c.attribute("path")).contains("/");
+        assertThat(c.has("secure")).isTrue();
+        assertThat(CookiesCheck.parse("justavalue").name()).isEmpty();
+
+        Instant now = Instant.parse("2026-11-22T12:00:00Z");
+        assertThat(CookiesCheck.deletes(CookiesCheck.parse("a=; Max-Age=0"), now)).isTrue();
+        assertThat(CookiesCheck.deletes(CookiesCheck.parse("a=; Max-Age=-1"), now)).isTrue();
+        assertThat(CookiesCheck.deletes(CookiesCheck.parse("a=; Expires=Thu, 01-Jan-1970 00:00:01 GMT"), now)).isTrue();
+        // Max-Age wins over Expires; an unreadable date deletes nothing.
+        assertThat(CookiesCheck.deletes(CookiesCheck.parse("a=b; Max-Age=60; Expires=Thu, 01 Jan 1970 00:00:00 GMT"), now)).isFalse();
+        assertThat(CookiesCheck.deletes(CookiesCheck.parse("a=b; Expires=yesterday"), now)).isFalse();
+        assertThat(CookiesCheck.deletes(CookiesCheck.parse("a=b; Max-Age=soon"), now)).isFalse();
+    }
+
+    @Test
+    void hstsFollowsTheGrammarOfRfc6797() throws Exception {
+        assertThat(HstsCheck.parse("max-age=\"31536000\"; includeSubDomains;").directives())
+                .containsEntry("max-age", "31536000").containsKey("includesubdomains");
+        assertThat(HstsCheck.parse(" Max-Age = 10 ;; PRELOAD ; unknown=\"a;b\"").directives())
+                .containsEntry("max-age", "10").containsKey("preload").containsEntry("unknown", "a;b");
+        for (String bad : List.of("max-age=1, max-age=2", "max-age=1 includeSubDomains", "max-age=1; max-age=1",
+                "max-age=\"1", "max-age=; includeSubDomains", "max-age=1; includeSubDomains=yes")) {
+            assertThatThrownBy(() -> HstsCheck.parse(bad)).as(bad).isInstanceOf(HstsCheck.Unparsable.class);
+        }
+    }
+
+    @Test
+    void httpsRedirectHostRules() {
+        assertThat(HttpsRedirectCheck.sameSite("example.com", "www.example.com")).isTrue();
+        assertThat(HttpsRedirectCheck.sameSite("WWW.example.com", "example.com.")).isTrue();
+        assertThat(HttpsRedirectCheck.sameSite("example.com", "login.example.com")).isFalse();
+        assertThat(HttpsRedirectCheck.sameSite("example.com", "example.com.evil.test")).isFalse();
+        assertThat(HttpsRedirectCheck.sameSite("example.com", null)).isFalse();
+        assertThat(HttpsRedirectCheck.defaultFrom(URI.create("https://example.com:8443/app"))).isEqualTo(URI.create("http://example.com/"));
+        assertThat(HttpsRedirectCheck.defaultFrom(URI.create("http://example.com:8080/app"))).isEqualTo(URI.create("http://example.com:8080/app"));
+        assertThat(HttpsRedirectCheck.defaultFrom(URI.create("https://[::1]:8443/"))).isEqualTo(URI.create("http://[::1]/"));
+    }
+}
