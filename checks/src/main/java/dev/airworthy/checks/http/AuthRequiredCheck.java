@@ -95,7 +95,7 @@ public final class AuthRequiredCheck implements Check {
             URI uri = HttpProbe.resolve(ctx.requireUrl(), path);
             Exchange x;
             try {
-                x = probe.send(ctx, "GET", uri, Map.of(), null);
+                x = probe.send(ctx, "GET", uri, Map.of(), null, HttpProbe.HEADERS_ONLY);
             } catch (IOException e) {
                 errors.add(path + ": " + e.getMessage());
                 out.evidence("GET " + uri + " → no answer: " + e.getMessage());

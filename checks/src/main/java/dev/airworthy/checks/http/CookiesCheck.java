@@ -98,7 +98,7 @@ public final class CookiesCheck implements Check {
     public CheckResult run(CheckContext ctx) throws Exception {
         String path = ctx.params().string("path");
         URI uri = HttpProbe.resolve(ctx.requireUrl(), path);
-        Exchange x = HttpProbe.of(ctx).send(ctx, "GET", uri, Map.of(), null);
+        Exchange x = HttpProbe.of(ctx).send(ctx, "GET", uri, Map.of(), null, HttpProbe.HEADERS_ONLY);
         Outcome out = new Outcome();
         out.evidence(x.summary());
         List<String> lines = x.headerValues("Set-Cookie");

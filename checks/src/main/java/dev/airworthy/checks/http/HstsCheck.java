@@ -86,7 +86,7 @@ public final class HstsCheck implements Check {
             throw new NotApplicable("HSTS only applies to HTTPS responses; the target is plain HTTP (see http.https-redirect)");
         }
         long min = ctx.params().integer("min-max-age");
-        Exchange x = HttpProbe.of(ctx).send(ctx, "GET", uri, Map.of(), null);
+        Exchange x = HttpProbe.of(ctx).send(ctx, "GET", uri, Map.of(), null, HttpProbe.HEADERS_ONLY);
         Outcome out = new Outcome();
         List<String> headers = x.headerValues(HEADER);
         out.evidence(x.summary());

@@ -24,6 +24,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class HttpProbe implements AutoCloseable {
     public static final int MAX_BODY = 1 << 20;
+    /** For checks that judge status and headers only: enough body for evidence, little memory. */
+    public static final int HEADERS_ONLY = 16 << 10;
     public static final String USER_AGENT = "airworthy/0.1 (+https://github.com/airworthy-dev/airworthy)";
 
     private final HttpClient client;
@@ -77,7 +79,11 @@ public final class HttpProbe implements AutoCloseable {
     }
 
     public Exchange get(CheckContext ctx, String path) throws IOException, InterruptedException {
-        return send(ctx, "GET", resolve(ctx.requireUrl(), path), Map.of(), null);
+        return get(ctx, path, MAX_BODY);
+    }
+
+    public Exchange get(CheckContext ctx, String path, int maxBody) throws IOException, InterruptedException {
+        return send(ctx, "GET", resolve(ctx.requireUrl(), path), Map.of(), null, maxBody);
     }
 
     /** How many redirects {@link #follow} takes before it calls it a loop. */
@@ -90,12 +96,12 @@ public final class HttpProbe implements AutoCloseable {
      *
      * @throws IOException on a redirect loop or more than {@link #MAX_REDIRECTS} hops
      */
-    public java.util.List<Exchange> follow(CheckContext ctx, String path) throws IOException, InterruptedException {
+    public java.util.List<Exchange> follow(CheckContext ctx, String path, int maxBody) throws IOException, InterruptedException {
         java.util.List<Exchange> hops = new java.util.ArrayList<>();
         URI uri = resolve(ctx.requireUrl(), path);
         java.util.Set<URI> seen = new java.util.HashSet<>();
         while (true) {
-            Exchange x = send(ctx, "GET", uri, Map.of(), null);
+            Exchange x = send(ctx, "GET", uri, Map.of(), null, maxBody);
             hops.add(x);
             java.util.Optional<String> location = x.header("Location");
             if (x.status() < 300 || x.status() > 399 || x.status() == 304 || location.isEmpty()) {
@@ -134,6 +140,15 @@ public final class HttpProbe implements AutoCloseable {
      */
     public Exchange send(CheckContext ctx, String method, URI uri, Map<String, ?> headers, String body)
             throws IOException, InterruptedException {
+        return send(ctx, method, uri, headers, body, MAX_BODY);
+    }
+
+    /**
+     * The same, keeping at most {@code maxBody} bytes of the body ({@link #HEADERS_ONLY} for checks
+     * that judge status and headers: a run of many checks then holds little memory).
+     */
+    public Exchange send(CheckContext ctx, String method, URI uri, Map<String, ?> headers, String body, int maxBody)
+            throws IOException, InterruptedException {
         Duration left = ctx.remaining();
         if (left.isZero()) {
             throw new HttpTimeoutException("no time left before the deadline");
@@ -144,7 +159,7 @@ public final class HttpProbe implements AutoCloseable {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         headers.forEach((k, v) -> rb.header(k, String.valueOf(v)));
         long start = System.nanoTime();
-        CompletableFuture<HttpResponse<CappedBody>> f = client.sendAsync(rb.build(), CappedBody.handler(MAX_BODY));
+        CompletableFuture<HttpResponse<CappedBody>> f = client.sendAsync(rb.build(), CappedBody.handler(maxBody));
         try {
             HttpResponse<CappedBody> r = f.get(left.toMillis() + 1, TimeUnit.MILLISECONDS);
             double ms = (System.nanoTime() - start) / 1e6;

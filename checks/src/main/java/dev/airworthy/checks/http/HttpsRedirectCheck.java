@@ -80,7 +80,7 @@ public final class HttpsRedirectCheck implements Check {
         Outcome out = new Outcome();
         Exchange x;
         try {
-            x = HttpProbe.of(ctx).send(ctx, "GET", from, Map.of(), null);
+            x = HttpProbe.of(ctx).send(ctx, "GET", from, Map.of(), null, HttpProbe.HEADERS_ONLY);
         } catch (IOException e) {
             int port = from.getPort() < 0 ? 80 : from.getPort();
             if (has(e, UnresolvedAddressException.class)) {

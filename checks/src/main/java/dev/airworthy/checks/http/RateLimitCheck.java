@@ -187,7 +187,7 @@ public final class RateLimitCheck implements Check {
                     try {
                         while (!stop.get() && issued.getAndIncrement() < requests) {
                             try {
-                                Exchange x = probe.send(ctx, "GET", uri, Map.of(), null);
+                                Exchange x = probe.send(ctx, "GET", uri, Map.of(), null, HttpProbe.HEADERS_ONLY);
                                 int n = answered.incrementAndGet();
                                 last.accumulateAndGet(System.nanoTime(), Math::max);
                                 statuses.merge(x.status(), 1, Integer::sum);
@@ -230,7 +230,7 @@ public final class RateLimitCheck implements Check {
             throws IOException, InterruptedException {
         int status = 0;
         for (int i = 1; i <= EXEMPT_PROBES; i++) {
-            Exchange x = probe.get(ctx, path);
+            Exchange x = probe.get(ctx, path, HttpProbe.HEADERS_ONLY);
             status = x.status();
             if (status == 429) {
                 out.evidence(x.evidence("Retry-After"));

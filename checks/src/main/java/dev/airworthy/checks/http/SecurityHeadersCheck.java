@@ -66,7 +66,7 @@ public final class SecurityHeadersCheck implements Check {
     public CheckResult run(CheckContext ctx) throws Exception {
         String path = ctx.params().string("path");
         boolean apiOnly = ctx.params().bool("api-only");
-        List<Exchange> hops = HttpProbe.of(ctx).follow(ctx, path);
+        List<Exchange> hops = HttpProbe.of(ctx).follow(ctx, path, HttpProbe.HEADERS_ONLY);
         Exchange x = hops.getLast();
         Outcome out = new Outcome();
         List<String> evidence = new ArrayList<>();
