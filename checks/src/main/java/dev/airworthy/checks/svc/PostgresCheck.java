@@ -219,6 +219,8 @@ public final class PostgresCheck implements Check {
             Map<String, String> params) {
 
         static final int DEFAULT_PORT = 5432;
+        private static final Map<String, String> LIBPQ_NAMES = Map.of("application_name", "ApplicationName",
+                "channel_binding", "channelBinding", "gssencmode", "gssEncMode", "sslnegotiation", "sslNegotiation");
         private static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
         private static final String JDBC = "jdbc:postgresql://";
         private static final String FORMS = "url must be jdbc:postgresql://host:port/database?user=...&password=... "
@@ -332,9 +334,17 @@ public final class PostgresCheck implements Check {
                             + "read-only, primary, standby or prefer-standby");
                 });
             }
-            String app = params.remove("application_name");
-            if (app != null) {
-                params.put("ApplicationName", app);
+            // libpq spellings of what the driver calls otherwise; it ignores names it does not know,
+            // which would silently drop a requirement such as channel_binding=require.
+            LIBPQ_NAMES.forEach((libpq, jdbc) -> {
+                String v = params.remove(libpq);
+                if (v != null) {
+                    params.put(jdbc, v);
+                }
+            });
+            if (params.containsKey("require_auth")) {
+                throw new IllegalArgumentException("require_auth is not supported by the JDBC driver airworthy uses; "
+                        + "remove it (the check would otherwise accept any authentication method)");
             }
             params.remove("connect_timeout");
             return new PgUrl(scheme, hosts, database, user, password, sslMode(params));

@@ -165,6 +165,10 @@ class PostgresPasswordTest {
         assertThatThrownBy(() -> PostgresCheck.PgUrl.parse("postgres://db:0/app")).hasMessageContaining("1 to 65535");
         assertThatThrownBy(() -> PostgresCheck.PgUrl.parse("postgres://db/app?target_session_attrs=whatever"))
                 .hasMessageContaining("target_session_attrs");
+        assertThat(PostgresCheck.PgUrl.parse("postgres://db/app?channel_binding=require&gssencmode=disable").params())
+                .containsOnly(Map.entry("channelBinding", "require"), Map.entry("gssEncMode", "disable"));
+        assertThatThrownBy(() -> PostgresCheck.PgUrl.parse("postgres://db/app?require_auth=scram-sha-256"))
+                .hasMessageContaining("require_auth is not supported");
         assertThatThrownBy(() -> PostgresCheck.PgUrl.parse("jdbc:postgresql://db/app?sslmode=on"))
                 .hasMessageContaining("sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full");
     }
