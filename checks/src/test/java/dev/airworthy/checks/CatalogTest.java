@@ -118,7 +118,9 @@ class CatalogTest {
             assertThat(c.items()).as("preset %s", name).isNotEmpty();
         }
         Set<String> all = Presets.load("all", loader, Path.of(".")).items().stream().map(i -> i.id()).collect(Collectors.toSet());
-        assertThat(all).contains("health", "security-headers", "readme");
+        assertThat(all).contains("health", "ready", "security-headers", "hsts", "cookies", "cors", "debug-off", "info-leak",
+                "compression", "clock", "certificate", "protocols", "https-redirect", "readme");
+        assertThat(Presets.available()).contains("web", "tls", "repo", "all");
     }
 
     @Test

@@ -26,6 +26,7 @@ class CheckCommandTest {
         good = FixtureServer.start("""
                 routes:
                   /health: { body: '{"status":"ok"}' }
+                  /ready: { body: '{"status":"UP","components":{"db":{"status":"UP"}}}' }
                   /:
                     headers:
                       Content-Security-Policy: "default-src 'self'"
@@ -56,7 +57,7 @@ class CheckCommandTest {
     void webPresetAgainstABrokenServiceFailsTheGate() {
         Cli.Result r = Cli.run(dir, "check", "--preset", "web", "--url", bad.url().toString());
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).contains(" ✗ FAIL     health").contains("NO-GO: 2 blocking items (critical, high): health, security-headers");
+        assertThat(r.out()).contains(" ✗ FAIL     health").contains("NO-GO: 3 blocking items (critical, high): health, ready, security-headers");
     }
 
     @Test
@@ -136,7 +137,7 @@ class CheckCommandTest {
     void usageMistakesExitWith2AndOneClearLine() {
         assertThat(Cli.run(dir, "check").err()).startsWith("airworthy: no airworthy.yml here; pass -c FILE");
         assertThat(Cli.run(dir, "check", "--preset", "nope").err())
-                .isEqualTo("airworthy: --preset: unknown preset 'nope'; available: web, repo, all\n");
+                .isEqualTo("airworthy: --preset: unknown preset 'nope'; available: web, tls, repo, all\n");
         assertThat(Cli.run(dir, "check", "--preset", "web", "--url", "ftp://x").err())
                 .isEqualTo("airworthy: --url: expected an http:// or https:// URL with a host, got 'ftp://x'\n");
         assertThat(Cli.run(dir, "check", "--preset", "web", "--format", "pdf").err())
@@ -166,7 +167,7 @@ class CheckCommandTest {
     void aRunThatVerifiedNothingIsNoGo() {
         Cli.Result r = Cli.run(dir, "check", "--preset", "web");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).contains("2 items: 2 skipped")
+        assertThat(r.out()).contains("10 items: 10 skipped")
                 .endsWith("NO-GO: nothing was verified, every item was skipped (no target URL: give the checklist target a url, or pass --url)\n");
     }
 

@@ -48,7 +48,7 @@ public final class TlsHandshake {
             try {
                 plain.connect(new InetSocketAddress(target.host(), target.port()), millisLeft(deadline));
             } catch (java.net.ConnectException e) {
-                throw new java.net.ConnectException("cannot connect to " + target + ": connection refused");
+                throw new IOException("cannot connect to " + target + ": connection refused", e);
             }
             plain.setSoTimeout(millisLeft(deadline));
             try (SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(plain, target.host(), target.port(), true)) {

@@ -68,6 +68,10 @@ public final class WebPresetBenchmark {
             System.out.printf(Locale.ROOT, "web preset (%d checks) against %d loopback targets in one run%n",
                     web.items().size(), targets);
             System.out.printf(Locale.ROOT, "items: %d, by status: %s%n", items, statuses);
+            Map<String, Long> why = new java.util.TreeMap<>();
+            results.forEach(r -> r.items().stream().filter(i -> i.status() != Status.PASS).forEach(i -> why.merge(
+                    i.status().label() + " " + i.item().check() + ": " + i.message().replaceAll("\\d+(\\.\\d+)?", "N"), 1L, Long::sum)));
+            why.forEach((k, n) -> System.out.printf(Locale.ROOT, "  %5d × %s%n", n, k.length() > 150 ? k.substring(0, 150) + "…" : k));
             System.out.printf(Locale.ROOT, "wall time: %.2f s%n", seconds);
             System.out.printf(Locale.ROOT, "requests: %d, %.0f requests/s, %.0f items/s%n", requests, requests / seconds, items / seconds);
             System.out.printf(Locale.ROOT, "machine: %d cores, Java %s%n", Runtime.getRuntime().availableProcessors(), Runtime.version());
