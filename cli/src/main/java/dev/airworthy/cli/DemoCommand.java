@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo",
-        description = {"Start a sample service on loopback, unpack a sample repository, run its checklist against both,",
+        description = {"Start a sample service on loopback (HTTP and HTTPS), unpack a sample repository, run its checklist against both,",
             "print the report and write airworthy-demo-report.json. Needs nothing else; exits 0 whatever the verdict."},
         mixinStandardHelpOptions = true)
 final class DemoCommand implements Callable<Integer> {
@@ -44,8 +44,14 @@ final class DemoCommand implements Callable<Integer> {
             SampleRepository.unpack(repo);
             session.err().println("airworthy demo: sample service at " + service.url() + ", sample repository in " + repo);
             CheckRegistry registry = CheckRegistry.load();
-            Checklist checklist = new ChecklistLoader(registry, demoEnv()).load(repo.resolve("airworthy.yml"));
-            RunOptions options = new RunOptions("demo", service.url(), repo, List.of(), null, null, null);
+            Checklist checklist = new ChecklistLoader(registry, demoEnv(service)).load(repo.resolve("airworthy.yml"));
+            Path ca = Files.createTempFile("airworthy-demo-ca", ".pem");
+            ca.toFile().deleteOnExit();
+            try (var in = SampleService.class.getResourceAsStream(SampleService.CA)) {
+                Files.copy(in, ca, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            RunOptions options = new RunOptions("demo", service.url(), repo, List.of(), null, null, null)
+                    .withCaFiles(List.of(ca));
             RunResult result = CheckCommand.run(session, registry, checklist, options);
             Path json = session.resolve(Path.of(JSON_REPORT));
             ReportWriter.writeFile(json, ReportFormat.JSON.render(result, false, false));
@@ -63,12 +69,16 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** Dates relative to today, so the sample's sign-off and waiver are always in date. */
-    private Map<String, String> demoEnv() {
+    /**
+     * Dates relative to today, so the sample's sign-off and waiver are always in date, and the
+     * address of the service's plain HTTP listener.
+     */
+    private Map<String, String> demoEnv(SampleService service) {
         LocalDate today = session.today();
         Map<String, String> env = new HashMap<>(session.env());
         env.put("DEMO_SIGNED_ON", today.minusDays(3).toString());
         env.put("DEMO_WAIVER_UNTIL", today.plusDays(14).toString());
+        env.put("DEMO_HTTP_URL", service.httpUrl() + "/");
         return env;
     }
 }

@@ -2,43 +2,112 @@ package dev.airworthy.demo;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.concurrent.Executors;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
- * The sample shop that {@code airworthy demo} checks: a real HTTP server on loopback, hardened
- * in some places and not in others, so the report shows passes and failures side by side.
- * Healthy, versioned and mostly well-headered, but its CSP allows inline scripts, it sends no
- * Referrer-Policy, its order list is slow, and its admin console needs no login.
+ * The sample shop that {@code airworthy demo} checks: real HTTP and HTTPS servers on loopback,
+ * hardened in some places and not in others, so the report shows passes and failures side by
+ * side. Its certificate (bundled, valid for 127.0.0.1 and localhost until 2036) comes from a demo
+ * CA that the demo trusts as if it were passed with {@code --ca}.
+ *
+ * <p>Good: plain HTTP redirects permanently to HTTPS, TLS 1.2/1.3 only, a healthy fast /health, a
+ * versioned /api/version, no debug pages. Not so good: HSTS without includeSubDomains, a CSP that
+ * allows inline scripts, no Referrer-Policy, a slow order list, an admin console without a login,
+ * CORS that reflects any origin, a session cookie scripts can read, and a Server header with its
+ * version.
  */
 public final class SampleService implements AutoCloseable {
     public static final String VERSION = "1.4.2";
-    private final HttpServer server;
+    static final String KEYSTORE = "/dev/airworthy/demo/tls/service.p12";
+    public static final String CA = "/dev/airworthy/demo/tls/demo-ca.pem";
+    private static final char[] PASSWORD = "airworthy-demo".toCharArray();
 
-    private SampleService(HttpServer server) {
-        this.server = server;
+    private final HttpServer http;
+    private final HttpsServer https;
+
+    private SampleService(HttpServer http, HttpsServer https) {
+        this.http = http;
+        this.https = https;
     }
 
     public static SampleService start() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/", SampleService::route);
-        server.start();
-        return new SampleService(server);
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls()));
+        https.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        https.createContext("/", SampleService::route);
+        https.start();
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        int httpsPort = https.getAddress().getPort();
+        http.createContext("/", x -> redirect(x, httpsPort));
+        http.start();
+        return new SampleService(http, https);
     }
 
+    /** The HTTPS listener: the demo's target. */
     public URI url() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return URI.create("https://127.0.0.1:" + https.getAddress().getPort());
+    }
+
+    /** The plain HTTP listener, which only redirects to HTTPS. */
+    public URI httpUrl() {
+        return URI.create("http://127.0.0.1:" + http.getAddress().getPort());
+    }
+
+    private static SSLContext tls() throws IOException {
+        try (InputStream in = SampleService.class.getResourceAsStream(KEYSTORE)) {
+            if (in == null) {
+                throw new IOException("the demo certificate is missing from this build");
+            }
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, PASSWORD);
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, PASSWORD);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), null, null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot load the demo certificate: " + e.getMessage(), e);
+        }
+    }
+
+    private static void redirect(HttpExchange x, int httpsPort) throws IOException {
+        try (x) {
+            x.getRequestBody().readAllBytes();
+            x.getResponseHeaders().add("Location", "https://127.0.0.1:" + httpsPort + x.getRequestURI());
+            x.sendResponseHeaders(301, -1);
+        }
     }
 
     private static void route(HttpExchange x) throws IOException {
         try (x) {
             x.getRequestBody().readAllBytes();
+            x.getResponseHeaders().add("Server", "SampleShop/" + VERSION);
+            x.getResponseHeaders().add("Strict-Transport-Security", "max-age=31536000");
+            String origin = x.getRequestHeaders().getFirst("Origin");
+            if (origin != null) {
+                // The classic mistake: whatever origin asks is allowed, with credentials.
+                x.getResponseHeaders().add("Access-Control-Allow-Origin", origin);
+                x.getResponseHeaders().add("Access-Control-Allow-Credentials", "true");
+                x.getResponseHeaders().add("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE");
+            }
+            if (x.getRequestMethod().equals("OPTIONS")) {
+                x.sendResponseHeaders(204, -1);
+                return;
+            }
             switch (x.getRequestURI().getPath()) {
                 case "/health" -> send(x, 200, "application/json", "{\"status\":\"ok\",\"version\":\"" + VERSION + "\"}");
                 case "/api/version" -> send(x, 200, "application/json", "{\"version\":\"" + VERSION + "\",\"commit\":\"3f2c1ab\"}");
@@ -52,6 +121,8 @@ public final class SampleService implements AutoCloseable {
                 }
                 case "/" -> {
                     storefrontHeaders(x);
+                    x.getResponseHeaders().add("Set-Cookie", "session=demo-" + Long.toHexString(System.nanoTime())
+                            + "; Path=/; Secure; SameSite=Lax");
                     send(x, 200, "text/html; charset=utf-8", """
                             <!doctype html><html><head><title>Sample Shop</title></head>
                             <body><h1>Sample Shop</h1><script>window.shop = {cart: []};</script></body></html>
@@ -87,6 +158,7 @@ public final class SampleService implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        http.stop(0);
+        https.stop(0);
     }
 }

@@ -22,13 +22,16 @@ class DemoCommandTest {
         assertThat(ReportSchema.validate(json)).isEmpty();
         JsonNode j = new ObjectMapper().readTree(json);
         assertThat(j.at("/gate/passed").asBoolean()).isFalse();
-        assertThat(j.at("/gate/blocking").toString()).isEqualTo("[\"security-headers\",\"admin-login\",\"security-signoff\"]");
-        assertThat(j.at("/summary/pass").asInt()).isEqualTo(4);
-        assertThat(j.at("/summary/fail").asInt()).isEqualTo(4);
+        assertThat(j.at("/gate/blocking").toString())
+                .isEqualTo("[\"security-headers\",\"admin-login\",\"cors\",\"security-signoff\"]");
+        assertThat(j.at("/url").asText()).startsWith("https://127.0.0.1:");
+        assertThat(j.at("/summary/pass").asInt()).isEqualTo(8);
+        assertThat(j.at("/summary/fail").asInt()).isEqualTo(7);
+        assertThat(j.at("/summary/warn").asInt()).isEqualTo(1);
         assertThat(j.at("/summary/attested").asInt()).isEqualTo(1);
         assertThat(j.at("/summary/waived").asInt()).isEqualTo(1);
         assertThat(j.at("/summary/pending").asInt()).isEqualTo(1);
-        assertThat(r.out()).contains("NO-GO: 3 blocking items").contains("JSON report: " + dir.resolve("airworthy-demo-report.json"));
+        assertThat(r.out()).contains("NO-GO: 4 blocking items").contains("JSON report: " + dir.resolve("airworthy-demo-report.json"));
         try (var files = Files.list(dir)) {
             assertThat(files).as("the demo writes only its report in the working directory").hasSize(1);
         }

@@ -63,6 +63,13 @@ public final class TlsHandshake {
                 } catch (java.net.SocketTimeoutException e) {
                     throw new java.net.SocketTimeoutException("no TLS handshake from " + target + " within "
                             + budget.toSeconds() + " s: is it a TLS port?");
+                } catch (javax.net.ssl.SSLException e) {
+                    // A plain-text server may answer the ClientHello (an HTTP 400, a banner) or stay
+                    // silent, depending on its bytes: the same finding either way.
+                    if (String.valueOf(e.getMessage()).contains("Unsupported or unrecognized SSL message")) {
+                        throw new IOException("no TLS from " + target + ": it answered with something that is not TLS; is it a TLS port?", e);
+                    }
+                    throw e;
                 }
                 SSLSession s = ssl.getSession();
                 List<X509Certificate> chain = new ArrayList<>();
