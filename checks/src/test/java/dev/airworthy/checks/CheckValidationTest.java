@@ -42,4 +42,15 @@ class CheckValidationTest {
                 "c.yml:5:37: item 'a': '../secrets.txt' leaves the repository; paths are relative to its root",
                 "c.yml:5:37: item 'a': '/etc/passwd' leaves the repository; paths are relative to its root");
     }
+
+    @Test
+    void requestHeadersWithLineBreaksAreRejectedWithoutQuotingTheirValue() {
+        List<String> problems = errors("""
+                - { id: a, check: http.status, with: { headers: { Authorization: "Bearer sk_live_abc\\nX-Evil: 1", Host: x } } }
+                """);
+        assertThat(problems).containsExactly(
+                "c.yml:5:38: item 'a': request header 'Authorization' has a line break in its value",
+                "c.yml:5:38: item 'a': request header 'Host' is set by the check itself; remove it from headers");
+        assertThat(String.join("\n", problems)).doesNotContain("sk_live");
+    }
 }

@@ -63,9 +63,9 @@ final class ReportWriter {
         }
         if (verbose) {
             for (ItemResult r : run.items()) {
-                if (r.cause() != null) {
+                if (r.trace() != null) {
                     session.err().println("--- " + r.item().id() + ": " + r.message());
-                    r.cause().printStackTrace(session.err());
+                    session.err().print(r.trace());
                 }
             }
         }

@@ -208,9 +208,16 @@ public final class Runner {
         List<Finding> findings = r.findings().stream()
                 .map(f -> f.withMessage(masker.mask(f.message())))
                 .toList();
-        return new ItemResult(item, decision.status(), masker.mask(oneLine(decision.message())),
+        // Masked before it is folded onto one line: a secret with a line break in it must still match.
+        return new ItemResult(item, decision.status(), oneLine(masker.mask(decision.message())),
                 (System.nanoTime() - startNanos) / 1_000_000, Map.copyOf(r.metrics()), masker.mask(r.evidence()),
-                findings, executed.cause());
+                findings, executed.cause() == null ? null : masker.mask(trace(executed.cause())));
+    }
+
+    private static String trace(Throwable t) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(w));
+        return w.toString();
     }
 
     /** A one-line description of an exception for a report: message, else the exception's kind. */

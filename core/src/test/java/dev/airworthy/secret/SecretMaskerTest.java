@@ -27,4 +27,33 @@ class SecretMaskerTest {
         assertThat(m.mask("jdbc:postgresql://db/app?user=app&password=s3cret")).isEqualTo("jdbc:postgresql://db/app?user=app&password=****");
         assertThat(m.mask("GET /health → 200")).isEqualTo("GET /health → 200");
     }
+
+    @Test
+    void masksSecretFieldsAssignmentsAndTokensInBodies() {
+        SecretMasker m = SecretMasker.none();
+        assertThat(m.mask("< body: {\"access_token\":\"abc.def-123\",\"token_type\":\"bearer\",\"expires_in\":3600}"))
+                .isEqualTo("< body: {\"access_token\":\"****\",\"token_type\":\"bearer\",\"expires_in\":3600}");
+        assertThat(m.mask("{\"user\": {\"password\" : \"hunter2\\\"x\"}}")).isEqualTo("{\"user\": {\"password\" : \"****\"}}");
+        assertThat(m.mask("DB_PASSWORD=s3cret-value\napi_key=abcd1234")).isEqualTo("DB_PASSWORD=****\napi_key=****");
+        assertThat(m.mask("requires credentials: /api/users; Access-Control-Allow-Credentials: true")).as("prose and headers")
+                .isEqualTo("requires credentials: /api/users; Access-Control-Allow-Credentials: true");
+        assertThat(m.mask("id eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.sig-nature_x here"))
+                .isEqualTo("id eyJ**** here");
+        assertThat(m.mask("token bucket is full; password policy: strong")).as("prose stays readable")
+                .isEqualTo("token bucket is full; password policy: strong");
+    }
+
+    @Test
+    void aSecretFromAFileIsMaskedWithOrWithoutItsLineBreak() {
+        SecretMasker m = SecretMasker.of(Map.of("API_TOKEN", "sk_live_4eC39HqLyjWDarjtT1zdp7dc\n"));
+        assertThat(m.mask("invalid header value: \"Bearer sk_live_4eC39HqLyjWDarjtT1zdp7dc\"")).doesNotContain("sk_live");
+    }
+
+    @Test
+    void hostileInputIsMaskedInLinearTime() {
+        String hostile = "a".repeat(200_000) + "password" + "=".repeat(100_000) + "\"token\":\"" + "\\".repeat(100_000);
+        long t0 = System.nanoTime();
+        SecretMasker.none().mask(hostile);
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("ms to mask 400 KB of hostile text").isLessThan(2_000);
+    }
 }

@@ -65,6 +65,14 @@ public final class HttpProbe implements AutoCloseable {
         return URI.create(b + (path.startsWith("/") ? path : "/" + path));
     }
 
+    /** Headers the JDK client sets itself and refuses from callers. */
+    static final java.util.Set<String> RESTRICTED = java.util.Set.of("connection", "content-length", "expect", "host", "upgrade");
+
+    /** What is wrong with request headers from a checklist (never quoting a value), for a check's {@code validate}. */
+    public static java.util.List<String> headerProblems(Map<String, Object> headers) {
+        return RawHttp.headerProblems(headers, RESTRICTED);
+    }
+
     /** Why {@code path} cannot be requested, for a check's {@code validate}; empty when it can. */
     public static java.util.List<String> pathProblems(String name, String path) {
         try {
@@ -157,7 +165,14 @@ public final class HttpProbe implements AutoCloseable {
                 .timeout(left)
                 .header("User-Agent", USER_AGENT)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        headers.forEach((k, v) -> rb.header(k, String.valueOf(v)));
+        headers.forEach((k, v) -> {
+            try {
+                rb.header(k, String.valueOf(v));
+            } catch (IllegalArgumentException e) {
+                // The JDK's message quotes the value, which may be a token: name the header only.
+                throw new IllegalArgumentException("request header '" + k + "' cannot be sent: its name or value is not valid HTTP");
+            }
+        });
         long start = System.nanoTime();
         CompletableFuture<HttpResponse<CappedBody>> f = client.sendAsync(rb.build(), CappedBody.handler(maxBody));
         try {

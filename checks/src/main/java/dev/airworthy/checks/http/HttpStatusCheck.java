@@ -145,11 +145,7 @@ public final class HttpStatusCheck implements Check {
         if (!p.string("method").matches("[A-Za-z]+")) {
             problems.add("method '" + p.string("method") + "' is not an HTTP method");
         }
-        for (Map.Entry<String, Object> h : p.map("headers").entrySet()) {
-            if (h.getValue() == null) {
-                problems.add("request header '" + h.getKey() + "' has no value");
-            }
-        }
+        problems.addAll(HttpProbe.headerProblems(p.map("headers")));
         return problems;
     }
 }

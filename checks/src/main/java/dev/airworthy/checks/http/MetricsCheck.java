@@ -179,11 +179,7 @@ public final class MetricsCheck implements Check {
                 problems.add("metrics: '" + m + "' is not a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)");
             }
         }
-        for (Map.Entry<String, Object> h : p.map("headers").entrySet()) {
-            if (h.getValue() == null) {
-                problems.add("request header '" + h.getKey() + "' has no value");
-            }
-        }
+        problems.addAll(HttpProbe.headerProblems(p.map("headers")));
         return problems;
     }
 

@@ -99,10 +99,8 @@ class PostgresPasswordTest {
             ItemResult r = run.items().get(i);
             assertThat(r.status()).as("%s: %s", r.item().id(), r.message()).isEqualTo(expected.get(i));
             List<String> texts = texts(r.message(), r.evidence(), r.findings());
-            if (r.cause() != null) {
-                StringWriter trace = new StringWriter();
-                r.cause().printStackTrace(new PrintWriter(trace));
-                texts.add(trace.toString());
+            if (r.trace() != null) {
+                texts.add(r.trace());
             }
             assertThat(texts).as("output of %s", r.item().id()).noneMatch(t -> t.contains(PASSWORD));
         }
