@@ -34,4 +34,19 @@ class EndpointChecksTest {
         assertThat(exchange("{\"status\":\"ok\"}\n").json()).isPresent();
         assertThat(exchange(" \"ok\" ").json()).isPresent();
     }
+
+    @Test
+    void htmlIsRecognisedByContentTypeOrFirstCharacter() {
+        assertThat(HealthCheck.htmlPage(exchange("Service is <b>down</b>", "Content-Type", "text/html; charset=utf-8"))).isTrue();
+        // Flask, Express and PHP send text/html unless told otherwise: a plain "ok" is judged by its text, not its type.
+        assertThat(HealthCheck.htmlPage(exchange("ok", "Content-Type", "text/html; charset=utf-8"))).isFalse();
+        assertThat(HealthCheck.htmlPage(exchange("\uFEFF \n<!doctype html>"))).isTrue();
+        assertThat(HealthCheck.htmlPage(exchange("<html>", "Content-Type", "text/plain"))).isTrue();
+        assertThat(HealthCheck.htmlPage(exchange("{\"status\":\"<b>ok</b>\"}"))).isFalse();
+        assertThat(HealthCheck.htmlPage(exchange("ok"))).isFalse();
+        assertThat(HealthCheck.htmlPage(exchange(""))).isFalse();
+        // A deliberate XML document is not an HTML page.
+        assertThat(HealthCheck.htmlPage(exchange("<health><status>UP</status></health>", "Content-Type", "application/xml"))).isFalse();
+        assertThat(HealthCheck.htmlPage(exchange("<html/>", "Content-Type", "application/xhtml+xml"))).isTrue();
+    }
 }
