@@ -36,6 +36,25 @@ class EndpointChecksTest {
     }
 
     @Test
+    void builtInSpringIndicatorsAreNotDependencies() {
+        assertThat(ReadyCheck.builtIn("readinessState")).isTrue();
+        assertThat(ReadyCheck.builtIn("LivenessState")).isTrue();
+        assertThat(ReadyCheck.builtIn("PING")).isTrue();
+        assertThat(ReadyCheck.builtIn("db")).isFalse();
+        assertThat(ReadyCheck.builtIn("pingdom")).isFalse();
+    }
+
+    @Test
+    void moreWordsMeanHealthyAndTheirNegationsStayUnhealthy() {
+        for (String ok : List.of("ready", "Serving", "AVAILABLE", "passing", "online", "Healthy")) {
+            assertThat(ReadyCheck.classify(ok)).as(ok).isEqualTo(ReadyCheck.Health.HEALTHY);
+        }
+        for (String bad : List.of("not ready", "NOT_SERVING", "unavailable", "offline", "failing", "unready")) {
+            assertThat(ReadyCheck.classify(bad)).as(bad).isEqualTo(ReadyCheck.Health.UNHEALTHY);
+        }
+    }
+
+    @Test
     void htmlIsRecognisedByContentTypeOrFirstCharacter() {
         assertThat(HealthCheck.htmlPage(exchange("Service is <b>down</b>", "Content-Type", "text/html; charset=utf-8"))).isTrue();
         // Flask, Express and PHP send text/html unless told otherwise: a plain "ok" is judged by its text, not its type.
