@@ -36,6 +36,23 @@ class EndpointChecksTest {
     }
 
     @Test
+    void loginWordsAreWholeWordsAndHostLabelsWholeLabels() {
+        for (String login : List.of("/login", "/users/sign_in", "/signin-oidc", "/Account/SignIn", "/accounts/login/?next=/x",
+                "https://login.microsoftonline.com/common/oauth2/v2.0/authorize", "https://sso.example.com/",
+                "https://auth.example.com/", "https://signin.aws.amazon.com/", "https://contoso.b2clogin.com/",
+                "https://mytenant.auth0.com/authorize?client_id=x", "https://mytenant.us.auth0.com/u/login", "/#/login",
+                "https://accounts.google.com/ServiceLogin", "/saml/sso", "/log-in", "/sign-on",
+                "https://login2.corp.example/", "https://sign-in.example.com/")) {
+            assertThat(AuthRequiredCheck.looksLikeLogin(login)).as(login).isTrue();
+        }
+        for (String other : List.of("/docs/signing-keys", "/docs/signingKeys", "/signing", "https://auth0.com/docs/quickstarts",
+                "https://sso2go.example/", "https://status.auth0.com/", "/authors/", "/lessons?from=login", "/admin/",
+                "/loginsight/dashboards")) {
+            assertThat(AuthRequiredCheck.looksLikeLogin(other)).as(other).isFalse();
+        }
+    }
+
+    @Test
     void builtInSpringIndicatorsAreNotDependencies() {
         assertThat(ReadyCheck.builtIn("readinessState")).isTrue();
         assertThat(ReadyCheck.builtIn("LivenessState")).isTrue();
