@@ -20,6 +20,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 @AutoService(Check.class)
 @CheckInfo(
@@ -30,14 +32,19 @@ import java.util.Set;
         summary = """
                 Sends a GET to each of `paths` without credentials (no cookies, no Authorization header) and \
                 judges each answer. 401 or 403 passes, and so does a redirect (301, 302, 303, 307, 308) to a \
-                login: a Location whose host, path or fragment has a word such as login, logon, signin, \
-                sign-in, sign_in, auth, authorize, oauth, sso, saml, openid or oidc (whole words, so \
-                `/authors` or `/lessons` do not count; the query string is not read). Fails on a 2xx \
-                answer: the path served an anonymous request. Warns on any other redirect (saying where it \
-                goes; `/admin` → `/admin/` means the path to list is `/admin/`), on 404 and 410 (hidden from \
-                anonymous users, or the wrong path), and on other 3xx. A 5xx, a 429, another 4xx (400, \
-                405, ...) or no answer at all means the check cannot tell for that path: the item is an \
-                error when no path failed.""",
+                login: a Location whose path or fragment has a word such as login, logon, signin, sign-in, \
+                sign_in, auth, authorize, oauth, sso, saml, openid or oidc (whole words, so `/authors`, \
+                `/lessons` or `/docs/signing-keys` do not count; the query string is not read), or whose \
+                host has such a label (`login.example.com`, `sso.example.com`; whole labels, so \
+                `auth0.com` is not the word auth). Fails on a 2xx answer: the path served an anonymous \
+                request. Warns on any other redirect (saying where it goes; `/admin` → `/admin/` means the \
+                path to list is `/admin/`), on 404 and 410 (hidden from anonymous users, or the wrong \
+                path), and on other 3xx. A 5xx, a 429, another 4xx (400, 405, ...), no answer at all, or \
+                a 401/403 from an edge in front of the service rather than the service itself means the \
+                check cannot tell for that path: a `cf-mitigated` header (Cloudflare's bot challenge, \
+                which browsers pass) or a body saying "Missing Authentication Token" (AWS API Gateway's \
+                answer for a path it has no route for, such as a typo). The item is an error when no path \
+                failed.""",
         rationale = """
                 An admin console, an internal API or a user listing that answers anonymous requests is the \
                 most direct way to a data breach (OWASP API Top 10: broken authentication and broken \
@@ -58,7 +65,10 @@ import java.util.Set;
                 In nginx in front of the app, `auth_request /auth;` on the location. For a warn, list the \
                 path the redirect or 404 points to, or check that the path exists. A single-page app that \
                 serves its HTML shell with 200 for every route fails here even when its API is protected: \
-                list the API paths (`/api/admin/...`), which is where the data is, not client-side routes.""",
+                list the API paths (`/api/admin/...`), which is where the data is, not client-side routes. \
+                For a path behind Cloudflare's bot challenge, let the runner through (a WAF skip rule for \
+                its address) so the service itself answers; for "Missing Authentication Token", check the \
+                path and the stage prefix of the API Gateway URL (`/prod/...`).""",
         example = """
                 - id: admin-protected
                   title: Admin and internal APIs need a login
@@ -83,6 +93,9 @@ public final class AuthRequiredCheck implements Check {
      * {@code designing} do not count.
      */
     private static final List<String> LOGIN_FRAGMENTS = List.of("login", "logon", "signin", "signon", "oauth", "saml", "openid");
+    /** Words that start with a login stem but are something else: {@code signing} (keys, certificates), {@code logInsight}. */
+    private static final List<String> LOOKALIKES = List.of("signing", "loginsight");
+    private static final Pattern ABSOLUTE = Pattern.compile("(?s)[A-Za-z][A-Za-z0-9+.-]*://([^/?#]*)(.*)");
 
     @Override
     public CheckResult run(CheckContext ctx) throws Exception {
@@ -105,7 +118,10 @@ public final class AuthRequiredCheck implements Check {
             Optional<String> location = x.header("Location");
             location.ifPresent(l -> out.evidence("< Location: " + l));
             int status = x.status();
-            if (status == 401 || status == 403) {
+            Optional<String> undecided = (status == 401 || status == 403) ? notTheServicesRefusal(x, out) : Optional.empty();
+            if (undecided.isPresent()) {
+                errors.add(path + " answered " + status + " " + undecided.get());
+            } else if (status == 401 || status == 403) {
                 protectedCount++;
             } else if (status >= 200 && status < 300) {
                 out.fail("http.auth-required.open", path + " answered " + status + " to an anonymous request");
@@ -141,34 +157,81 @@ public final class AuthRequiredCheck implements Check {
                 : "all " + protectedCount + " paths refuse anonymous requests (401/403 or a redirect to a login)");
     }
 
-    /** Whether a Location points at a login: judged on whole words of its host, path and fragment, not its query. */
-    static boolean looksLikeLogin(String location) {
-        String where;
-        try {
-            URI u = URI.create(location.strip());
-            where = (u.getHost() == null ? "" : u.getHost()) + " " + (u.getPath() == null ? "" : u.getPath()) + " "
-                    + (u.getFragment() == null ? "" : u.getFragment());
-        } catch (IllegalArgumentException e) {
-            int q = location.indexOf('?');
-            where = q < 0 ? location : location.substring(0, q);
+    /**
+     * Why a 401 or 403 is not the service refusing an anonymous request, when it is not: an edge in
+     * front of it answered for it. Adds the telling header or body to the evidence.
+     */
+    private static Optional<String> notTheServicesRefusal(Exchange x, Outcome out) {
+        Optional<String> challenge = x.header("cf-mitigated");
+        if (challenge.isPresent()) {
+            out.evidence("< Cf-Mitigated: " + challenge.get());
+            return Optional.of("with cf-mitigated: " + challenge.get() + " (Cloudflare's bot challenge, shown to clients that are not "
+                    + "browsers: a browser may get through, so the 403 says nothing about the path's own login)");
         }
-        String[] words = where.toLowerCase(Locale.ROOT).split("[^a-z]+");
+        if (x.bodyText().contains("Missing Authentication Token")) {
+            out.evidence(x.evidence("x-amzn-ErrorType").stream().skip(1).toList());
+            return Optional.of("\"Missing Authentication Token\" (AWS API Gateway's answer for a path it has no route for: "
+                    + "a typo in the path, or a route not deployed, not a login)");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Whether a Location points at a login: judged on whole words of its path and fragment, and on
+     * whole labels of its host (or the hyphen-separated parts of a label), never on its query. A
+     * host label is not cut at digits, so {@code auth0.com} is not the word auth.
+     */
+    static boolean looksLikeLogin(String location) {
+        String host;
+        String where;
+        String loc = location.strip();
+        try {
+            URI u = URI.create(loc);
+            host = u.getHost() != null ? u.getHost() : u.getRawAuthority() == null ? "" : u.getRawAuthority();
+            where = (u.getPath() == null ? "" : u.getPath()) + " " + (u.getFragment() == null ? "" : u.getFragment());
+        } catch (IllegalArgumentException e) {
+            Matcher m = ABSOLUTE.matcher(loc);
+            host = m.matches() ? m.group(1) : "";
+            where = m.matches() ? m.group(2) : loc;
+            int q = where.indexOf('?');
+            where = q < 0 ? where : where.substring(0, q);
+        }
+        host = host.replaceFirst("^.*@", "").replaceFirst(":\\d*$", "").toLowerCase(Locale.ROOT);
+        for (String label : host.split("\\.")) {
+            if (loginWords(label.split("-"))) {
+                return true;
+            }
+        }
+        return loginWords(where.toLowerCase(Locale.ROOT).split("[^a-z]+"));
+    }
+
+    private static boolean loginWords(String[] words) {
         for (int i = 0; i < words.length; i++) {
             String w = words[i];
             if (w.isEmpty()) {
                 continue;
             }
-            if (LOGIN_WORDS.contains(w) || LOGIN_FRAGMENTS.stream().anyMatch(f -> w.startsWith(f) || w.endsWith(f))) {
+            if (loginWord(w)) {
                 return true;
             }
             if (i + 1 < words.length) {
                 String next = words[i + 1];
-                if ((w.equals("sign") && (next.equals("in") || next.equals("on"))) || (w.equals("log") && (next.equals("in") || next.equals("on")))) {
+                if ((w.equals("sign") || w.equals("log")) && (next.equals("in") || next.equals("on"))) {
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    private static boolean loginWord(String w) {
+        if (LOGIN_WORDS.contains(w)) {
+            return true;
+        }
+        if (LOOKALIKES.stream().anyMatch(w::startsWith)) {
+            return false;
+        }
+        return LOGIN_FRAGMENTS.stream().anyMatch(f -> w.startsWith(f) || w.endsWith(f));
     }
 
     @Override

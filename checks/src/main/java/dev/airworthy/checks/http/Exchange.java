@@ -29,13 +29,18 @@ public record Exchange(String method, URI uri, int status, HttpHeaders headers, 
         return new String(body, StandardCharsets.UTF_8);
     }
 
-    /** The body as JSON, when it is a complete JSON document. */
+    /**
+     * The body as JSON, when it is one complete JSON document: a body with anything but whitespace
+     * after the first value ({@code {"status":"ok"}{"status":"down"}}) is not JSON.
+     */
     public Optional<JsonNode> json() {
         if (truncated || body.length == 0) {
             return Optional.empty();
         }
         try {
-            return Optional.ofNullable(JSON.readTree(body)).filter(n -> !n.isMissingNode());
+            return Optional.ofNullable(JSON.reader()
+                    .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body))
+                    .filter(n -> !n.isMissingNode());
         } catch (java.io.IOException e) {
             return Optional.empty();
         }

@@ -42,7 +42,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
                 empty, `openapi: 2.0` where Swagger 2 uses `swagger`, an unquoted YAML number as version), \
                 when the document does not parse, or when no location has one (listing what was tried). \
                 Warns when `info.version` or `info.title` is a number rather than a string, when an OpenAPI \
-                3.1 document describes only webhooks, and when the document needs credentials (401/403): the \
+                3.1 (or later) document has no paths but webhooks or components (valid since 3.1, where a \
+                document needs one of the three, but describing no operation to call), and when the document needs credentials (401/403): the \
                 check could not read it. A document larger than 1 MiB is an error (it cannot be read whole). \
                 This is a structural check, not a full schema validation: schemas, `$ref`s, parameters and \
                 responses are not validated; use a validator such as Spectral or swagger-cli in CI for that.""",
@@ -85,6 +86,8 @@ public final class OpenApiCheck implements Check {
     private static final Set<String> METHODS_3 = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
     private static final Set<String> METHODS_2 = Set.of("get", "put", "post", "delete", "options", "head", "patch");
     private static final Pattern OPENAPI_3 = Pattern.compile("3\\.\\d+\\.\\d+(-.+)?");
+    /** OpenAPI 3.1 and later, where paths is optional. */
+    private static final Pattern PATHS_OPTIONAL = Pattern.compile("3\\.([1-9]|\\d{2,})\\..*");
     private static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final int MAX_KEY_FINDINGS = 5;
 
@@ -320,12 +323,19 @@ public final class OpenApiCheck implements Check {
         Object paths = doc.get("paths");
         int pathCount = 0;
         int operations = 0;
-        boolean webhooksOnly = !v2 && openapi instanceof String s && s.startsWith("3.1") && doc.get("webhooks") instanceof Map<?, ?> w && !w.isEmpty();
+        // From OpenAPI 3.1 on, paths is optional: a document needs one of paths, components and webhooks.
+        boolean pathsOptional = !v2 && openapi instanceof String s && PATHS_OPTIONAL.matcher(s).matches();
+        boolean webhooksOnly = pathsOptional && doc.get("webhooks") instanceof Map<?, ?> w && !w.isEmpty();
+        boolean componentsOnly = pathsOptional && doc.get("components") instanceof Map<?, ?> c && !c.isEmpty();
         if (paths == null) {
             if (webhooksOnly) {
                 out.warn("http.openapi.paths", "paths is missing: the document describes only webhooks");
+            } else if (componentsOnly) {
+                out.warn("http.openapi.paths", "paths is missing: the document describes no operations, only components "
+                        + "(valid from OpenAPI 3.1 on, but there is no endpoint to call)");
             } else {
-                out.fail("http.openapi.paths", "paths is missing");
+                out.fail("http.openapi.paths", "paths is missing" + (pathsOptional
+                        ? ", and components and webhooks are missing or empty: the document needs at least one of them" : ""));
             }
         } else if (!(paths instanceof Map<?, ?> pm)) {
             out.fail("http.openapi.paths", "paths is a " + typeName(paths) + ", not an object");
@@ -371,6 +381,8 @@ public final class OpenApiCheck implements Check {
             if (pathCount == 0 && badKeys == 0) {
                 if (webhooksOnly) {
                     out.warn("http.openapi.paths", "paths is empty: the document describes only webhooks");
+                } else if (componentsOnly && pm.isEmpty()) {
+                    out.warn("http.openapi.paths", "paths is empty: the document describes no operations, only components");
                 } else {
                     out.fail("http.openapi.paths", pm.isEmpty() ? "paths is empty" : "paths has no path, only extensions (x-)");
                 }

@@ -45,7 +45,8 @@ import java.util.stream.Collectors;
                 Sends up to `requests` GET requests to `path`, 12 at a time, as fast as the service \
                 answers and within `window`, stopping at the first 429. A 429 passes, with a warning when \
                 it carries no valid Retry-After; the metric `requests_until_429` counts the answers up to \
-                and including it, in the order they arrived. No 429 after all the requests fails. Then, with the \
+                and including it, in the order they arrived. No 429 after all the requests fails (saying when \
+                503s or 403s came: a limiter, or a WAF's rate-based rule, with the wrong status). Then, with the \
                 limiter tripped, each `exempt` path is requested 5 times: a 429 there fails, since health \
                 probes would fail during an attack. When requests fail (refused, timed out) and no 429 \
                 came, or the service answered too slowly to send every request within `window` and the \
@@ -70,7 +71,8 @@ import java.util.stream.Collectors;
                 ```
 
                 Frameworks: express-rate-limit, Django REST framework throttling, Spring with Bucket4j, \
-                ASP.NET Core `AddRateLimiter`.""",
+                ASP.NET Core `AddRateLimiter`. An AWS WAF rate-based rule blocks with 403 by default: give \
+                its Block action a custom response with status 429 (and a Retry-After header).""",
         example = """
                 - id: rate-limit
                   title: API answers 429 under a burst
@@ -158,8 +160,11 @@ public final class RateLimitCheck implements Check {
             return out.error("only " + b.answered() + " of " + requests + " requests to " + path + " were answered within " + limit
                     + ", with no 429: the service answers too slowly to test a limit of " + requests + " requests; lower requests or lengthen window");
         }
-        String hint = b.statuses().containsKey(503)
-                ? "; the 503s may be a limiter with the wrong status (nginx limit_req answers 503 unless limit_req_status 429)" : "";
+        String hint = (b.statuses().containsKey(503)
+                ? "; the 503s may be a limiter with the wrong status (nginx limit_req answers 503 unless limit_req_status 429)" : "")
+                + (b.statuses().containsKey(403)
+                        ? "; the 403s may be a WAF's rate-based rule: a limit that answers 403 instead of 429 (AWS WAF blocks with 403 "
+                                + "unless its rule sets a custom response)" : "");
         out.fail("http.rate-limit.no-429", "no 429 after " + requests + " requests in " + Durations.format(window) + " (sent in "
                 + seconds(b.seconds()) + ": " + breakdown(b) + ")" + hint);
         return out.result("");

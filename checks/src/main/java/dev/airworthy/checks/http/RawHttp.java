@@ -232,19 +232,45 @@ final class RawHttp {
         int len = 0;
         int interim = 0;
         boolean announced = false;
+        // Where the scan resumes after each read, so every byte is looked at once however the head
+        // arrives (a peer trickling one byte per read would otherwise cost a rescan of the buffer each time).
+        int lineEnd = -1;          // the status line's \n, once seen
+        String statusLine = null;
+        int status = -1;
+        int lineStart = 0;         // start of the header line being scanned (after the status line)
+        int scanned = 0;           // bytes already scanned
         while (true) {
-            int lineEnd = indexOf(buf, len, 0);
-            String statusLine = null;
-            int status = -1;
+            int headEnd = -1;
+            if (lineEnd < 0) {
+                lineEnd = indexOf(buf, len, scanned);
+                scanned = lineEnd < 0 ? len : lineEnd + 1;
+                if (lineEnd >= 0) {
+                    statusLine = text(buf, 0, lineEnd).strip();
+                    status = parseStatus(statusLine);
+                    lineStart = lineEnd + 1;
+                }
+            }
             if (lineEnd >= 0) {
-                statusLine = text(buf, 0, lineEnd).strip();
-                status = parseStatus(statusLine);
-                int headEnd = endOfHead(buf, len, lineEnd);
+                for (; scanned < len; scanned++) {
+                    if (buf[scanned] == '\n') {
+                        int contentEnd = scanned > lineStart && buf[scanned - 1] == '\r' ? scanned - 1 : scanned;
+                        if (contentEnd == lineStart) {
+                            headEnd = scanned + 1;
+                            break;
+                        }
+                        lineStart = scanned + 1;
+                    }
+                }
                 if (headEnd >= 0) {
                     if (status >= 100 && status < 200 && status != 101 && interim < MAX_INTERIM) {
                         interim++;
                         System.arraycopy(buf, headEnd, buf, 0, len - headEnd);
                         len -= headEnd;
+                        lineEnd = -1;
+                        statusLine = null;
+                        status = -1;
+                        lineStart = 0;
+                        scanned = 0;
                         continue;
                     }
                     if (!announced) {
@@ -310,21 +336,6 @@ final class RawHttp {
         for (int i = from; i < len; i++) {
             if (buf[i] == '\n') {
                 return i;
-            }
-        }
-        return -1;
-    }
-
-    /** The index just past the empty line that ends the head, or -1 when it has not arrived. */
-    private static int endOfHead(byte[] buf, int len, int firstLineEnd) {
-        int lineStart = firstLineEnd + 1;
-        for (int i = lineStart; i < len; i++) {
-            if (buf[i] == '\n') {
-                int contentEnd = i > lineStart && buf[i - 1] == '\r' ? i - 1 : i;
-                if (contentEnd == lineStart) {
-                    return i + 1;
-                }
-                lineStart = i + 1;
             }
         }
         return -1;

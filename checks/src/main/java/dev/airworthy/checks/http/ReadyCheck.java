@@ -30,16 +30,22 @@ import java.util.stream.Collectors;
                 Requests the readiness endpoint once, without credentials, and reads the dependency checks \
                 its JSON body reports. It understands Spring Boot actuator (`components`, nested, and the \
                 older `details`), the IETF health-check draft (`checks` of arrays), MicroProfile Health \
-                (`checks` as a list of `{name, status}`) and generic maps (`checks`, `dependencies`, \
-                `details` holding `"db": "ok"`, booleans or `{status: ...}`). Passes when it answers 200 (another 2xx is \
-                read the same way) and reports at least one dependency, every one of them healthy (ok, up, pass, healthy, green or \
-                true, in any case) and no unhealthy overall `status`. Fails on an unhealthy dependency \
-                (naming it and its status; for nested components the innermost one), on an unhealthy overall \
-                status, on 503 (listing the unhealthy dependencies in its body), on 401/403 and on any other \
-                non-2xx answer. Warns when the body reports no dependency checks (a plain `ok`, \
-                `{"status":"ok"}`), is not JSON, or a dependency reports `warn` (the IETF draft's "healthy, \
-                with concerns") or a status the check does not recognise (such as `connected`). A body \
-                larger than 1 MiB is an error: the check cannot read it all.""",
+                (`checks` as a list of `{name, status}`), ASP.NET Core's UIResponseWriter (`entries`) and \
+                generic maps (`checks`, `dependencies`, `details` holding `"db": "ok"`, booleans or \
+                `{status: ...}`). Passes when it answers 200 (another 2xx is read the same way) and reports \
+                at least one dependency, every one of them healthy (ok, up, pass, passing, healthy, green, \
+                true, ready, serving, available or online, in any case) and no unhealthy overall `status`. \
+                Spring Boot's built-in `readinessState`, `livenessState` and `ping` indicators are judged \
+                but do not count as dependencies: a body reporting only them warns. Fails on an unhealthy \
+                dependency (naming it and its status; for nested components the innermost one), on an \
+                unhealthy overall status, on 503 (listing the unhealthy dependencies in its body), on \
+                401/403, on any other non-2xx answer, and on an HTML page (Content-Type html with markup, \
+                or a body starting with `<` not declared XML), the answer of a single-page app's fallback \
+                route rather than a readiness endpoint. Warns when the body reports no dependency checks \
+                (a plain `ok`, `{"status":"ok"}`), is not JSON (two JSON documents in one body are not \
+                JSON), or a dependency reports `warn` (the IETF draft's "healthy, with concerns") or a \
+                status the check does not recognise (such as `connected`). A body larger than 1 MiB is an \
+                error: the check cannot read it all.""",
         rationale = """
                 Readiness decides whether a replica gets traffic: Kubernetes readiness probes, load balancer \
                 health checks and rolling deploys all wait on it. One that says ready without looking at the \
@@ -71,7 +77,14 @@ import java.util.stream.Collectors;
             @Param(name = "path", defaultValue = "/ready", description = "Path of the readiness endpoint, or an absolute URL.")
         })
 public final class ReadyCheck implements Check {
-    static final Set<String> HEALTHY = Set.of("ok", "up", "pass", "healthy", "green", "true");
+    static final Set<String> HEALTHY = Set.of("ok", "up", "pass", "passing", "healthy", "green", "true", "ready", "serving",
+            "available", "online");
+    /**
+     * Spring Boot's built-in indicators: the application's own availability states and {@code ping},
+     * which is always up. They are judged, but they are not dependencies.
+     */
+    private static final Set<String> BUILT_IN = Set.of("readinessstate", "livenessstate", "ping");
+    private static final String HEALTHY_LIST = "ok, up, pass, passing, healthy, green, true, ready, serving, available, online";
     private static final Set<String> WARN_WORDS = Set.of("warn", "warning");
     private static final Set<String> UNHEALTHY_WORDS = Set.of("down", "fail", "failed", "failing", "failure", "error",
             "errored", "unhealthy", "red", "false", "out_of_service", "out-of-service", "out of service", "unknown",
@@ -81,18 +94,30 @@ public final class ReadyCheck implements Check {
     private static final List<String> UNHEALTHY_FRAGMENTS = List.of("error", "fail", "refused", "timeout", "timed out",
             "unavailable", "unreachable", "exception", "denied", "unhealthy", "down");
     /** Keys that hold dependency checks in the shapes the check knows. */
-    private static final List<String> CONTAINERS = List.of("components", "checks", "dependencies");
+    private static final List<String> CONTAINERS = List.of("components", "checks", "dependencies", "entries");
     private static final List<String> NAME_FIELDS = List.of("name", "componentName", "componentId", "component", "id", "service");
     private static final int MAX_DEPENDENCY_FINDINGS = 10;
     private static final int MAX_EVIDENCE_DEPENDENCIES = 40;
 
     enum Health { HEALTHY, WARN, UNHEALTHY, UNKNOWN }
 
-    /** One reported check: a leaf has no children; a group without its own status has a null status. */
-    record Dep(String name, String status, Health health, List<Dep> children) {
+    /**
+     * One reported check: a leaf has no children; a group without its own status has a null status.
+     * {@code builtIn} when the check is one of Spring Boot's own indicators, not a dependency.
+     */
+    record Dep(String name, String status, Health health, List<Dep> children, boolean builtIn) {
+        Dep(String name, String status, Health health, List<Dep> children) {
+            this(name, status, health, children, ReadyCheck.builtIn(name));
+        }
+
         boolean leaf() {
             return children.isEmpty();
         }
+    }
+
+    /** Whether a check's own name is one of Spring Boot's built-in indicators (readinessState, livenessState, ping). */
+    static boolean builtIn(String name) {
+        return BUILT_IN.contains(name.toLowerCase(Locale.ROOT));
     }
 
     @Override
@@ -110,6 +135,7 @@ public final class ReadyCheck implements Check {
         List<Dep> deps = json.map(ReadyCheck::dependencies).orElse(List.of());
         List<Dep> leaves = new ArrayList<>();
         deps.forEach(d -> leaves(d, "", leaves));
+        List<Dep> counted = leaves.stream().filter(d -> !d.builtIn()).toList();
         if (!leaves.isEmpty()) {
             out.evidence(dependencyLine(leaves));
         }
@@ -135,7 +161,12 @@ public final class ReadyCheck implements Check {
             return out.result("");
         }
 
-        out.metric("dependencies", leaves.size());
+        out.metric("dependencies", counted.size());
+        if (json.isEmpty() && HealthCheck.htmlPage(x)) {
+            out.fail("http.ready.not-json", path + " answered " + status
+                    + " with an HTML page, not a health response (a single-page app's fallback route?)");
+            return out.result("");
+        }
         if (json.isEmpty() || json.get().isValueNode()) {
             String text = json.map(JsonNode::asText).orElse(x.bodyText()).strip();
             // Only a short, one-line body is read as a verdict: a page that mentions "error" somewhere is not one.
@@ -171,7 +202,7 @@ public final class ReadyCheck implements Check {
                 default -> out.warn("http.ready.dependency", p.status() == null
                         ? "dependency " + p.name() + " reports no status"
                         : "dependency " + p.name() + " reports \"" + clip(p.status()) + "\", which is not a status the check "
-                                + "recognises as healthy (ok, up, pass, healthy, green, true)");
+                                + "recognises as healthy (" + HEALTHY_LIST + ")");
             }
         }
         if (problems.size() > MAX_DEPENDENCY_FINDINGS) {
@@ -184,13 +215,15 @@ public final class ReadyCheck implements Check {
                 out.warn("http.ready.dependency", more);
             }
         }
-        if (leaves.isEmpty() && !out.hasFindings()) {
-            out.warn("http.ready.no-dependencies", path + " answers " + status
-                    + " but reports no dependency checks, so it cannot show the service's dependencies are up");
+        if (counted.isEmpty() && !out.hasFindings()) {
+            String builtIns = leaves.stream().map(Dep::name).collect(Collectors.joining(", "));
+            out.warn("http.ready.no-dependencies", path + " answers " + status + " but reports no dependency checks"
+                    + (leaves.isEmpty() ? "" : ", only built-in indicators that say nothing about them (" + builtIns + ")")
+                    + ", so it cannot show the service's dependencies are up");
         }
-        return out.result(path + " ready: " + leaves.size() + (leaves.size() == 1 ? " dependency" : " dependencies")
-                + " healthy (" + leaves.stream().limit(8).map(Dep::name).collect(Collectors.joining(", "))
-                + (leaves.size() > 8 ? ", …" : "") + ")");
+        return out.result(path + " ready: " + counted.size() + (counted.size() == 1 ? " dependency" : " dependencies")
+                + " healthy (" + counted.stream().limit(8).map(Dep::name).collect(Collectors.joining(", "))
+                + (counted.size() > 8 ? ", …" : "") + ")");
     }
 
     /** The overall verdict of the body: {@code status}, or a boolean {@code healthy}/{@code ok}/{@code up}/{@code ready}. */
@@ -415,7 +448,7 @@ public final class ReadyCheck implements Check {
     private static void leaves(Dep d, String prefix, List<Dep> into) {
         String name = prefix + d.name();
         if (d.leaf()) {
-            into.add(new Dep(name, d.status(), d.health(), List.of()));
+            into.add(new Dep(name, d.status(), d.health(), List.of(), d.builtIn()));
         } else {
             d.children().forEach(c -> leaves(c, name + "/", into));
         }
