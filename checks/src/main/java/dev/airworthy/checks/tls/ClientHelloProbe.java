@@ -1,8 +1,8 @@
 package dev.airworthy.checks.tls;
 
-import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -19,11 +19,20 @@ import java.util.List;
  * still speaking them accept. The handshake is never completed; nothing is decrypted.
  */
 public final class ClientHelloProbe {
-    /** The answer: the server chose this version, refused it, or said nothing we understand. */
-    public enum Verdict { ACCEPTED, REFUSED }
+    /**
+     * The answer: the server chose this version (a ServerHello with it), refused it (a fatal
+     * alert, another version, a closed connection, an answer that is not TLS), or said nothing
+     * before the deadline, so the probe cannot tell.
+     */
+    public enum Verdict { ACCEPTED, REFUSED, UNKNOWN }
 
     public record Answer(Verdict verdict, String detail) {
     }
+
+    /** Records read before giving up on a server that keeps sending warnings or empty fragments. */
+    private static final int MAX_RECORDS = 32;
+    /** The largest record TLS allows (2^14 bytes, plus expansion). */
+    private static final int MAX_RECORD_LENGTH = (1 << 14) + 2048;
 
     /** Record-layer and client versions, by name. */
     public static int version(String protocol) {
@@ -39,7 +48,9 @@ public final class ClientHelloProbe {
     // A broad offer: what servers from the SSLv3 to TLS 1.2 era accept, strong and weak alike.
     private static final int[] SUITES = {
         0xC02F, 0xC030, 0xC02B, 0xC02C, // ECDHE GCM (TLS 1.2)
+        0xCCA8, 0xCCA9, // ECDHE ChaCha20 (TLS 1.2)
         0xC013, 0xC014, 0xC009, 0xC00A, // ECDHE CBC SHA
+        0xC027, 0xC028, 0xC023, 0xC024, // ECDHE CBC SHA-2 (TLS 1.2)
         0x009E, 0x009F, 0x0033, 0x0039, 0x0032, 0x0038, // DHE
         0x009C, 0x009D, 0x002F, 0x0035, 0x003C, 0x003D, // plain RSA key exchange
         0x0041, 0x0084, 0x0045, 0x0088, 0x0096, // Camellia, SEED
@@ -49,63 +60,143 @@ public final class ClientHelloProbe {
         0x00FF // renegotiation info SCSV
     };
 
+    /** Key exchange groups: X25519, P-256, P-384, P-521, X448 (a server may insist on any one of them). */
+    private static final int[] GROUPS = {0x001D, 0x0017, 0x0018, 0x0019, 0x001E};
+
+    /** TLS 1.2 signature algorithms: RSA PKCS#1, RSA-PSS, ECDSA and EdDSA with SHA-2, then SHA-1. */
+    private static final int[] SIGNATURE_ALGORITHMS = {
+        0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0807, 0x0808, 0x0203, 0x0201
+    };
+
     private ClientHelloProbe() {
     }
 
     /**
-     * Offers exactly {@code protocol} to host:port.
+     * Offers exactly {@code protocol} to host:port; the whole probe (connecting included) ends
+     * within {@code timeout}, however slowly the server sends its answer.
      *
-     * @throws IOException when no TLS conversation happens at all (refused, timed out before connecting)
+     * @throws java.net.ConnectException when nothing listens there
+     * @throws IOException when no TCP connection can be made in time
      */
     public static Answer probe(String host, int port, String sni, String protocol, Duration timeout) throws IOException {
         int version = version(protocol);
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), millisLeft(deadline));
-            socket.setSoTimeout(millisLeft(deadline));
+            try {
+                socket.connect(new InetSocketAddress(host, port), millisLeft(deadline));
+            } catch (SocketTimeoutException e) {
+                return new Answer(Verdict.UNKNOWN, "no TCP connection within " + seconds(timeout));
+            }
             OutputStream out = socket.getOutputStream();
             out.write(clientHello(version, sni));
             out.flush();
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            return read(in, version);
+            return read(new Reader(socket, deadline), version, timeout);
         }
     }
 
-    private static Answer read(DataInputStream in, int offered) throws IOException {
-        int type;
+    /** Reads whole answers under one deadline: the socket timeout is what is left of it before each read. */
+    private static final class Reader {
+        private final Socket socket;
+        private final InputStream in;
+        private final long deadline;
+        /** Bytes read so far. */
+        private int read;
+        /** Between records, with no partial handshake message pending: a close here is a refusal, not a broken answer. */
+        private boolean boundary = true;
+
+        Reader(Socket socket, long deadline) throws IOException {
+            this.socket = socket;
+            this.in = socket.getInputStream();
+            this.deadline = deadline;
+        }
+
+        /** Exactly n bytes; EOFException when the stream ends first, SocketTimeoutException at the deadline. */
+        byte[] bytes(int n) throws IOException {
+            byte[] b = new byte[n];
+            int off = 0;
+            while (off < n) {
+                socket.setSoTimeout(millisLeft(deadline));
+                int got = in.read(b, off, n - off);
+                if (got < 0) {
+                    throw new EOFException();
+                }
+                off += got;
+                read += got;
+                boundary = false;
+            }
+            return b;
+        }
+    }
+
+    private static Answer read(Reader in, int offered, Duration timeout) throws IOException {
+        byte[] handshake = new byte[0];
         try {
-            type = in.readUnsignedByte();
-        } catch (EOFException e) {
-            return new Answer(Verdict.REFUSED, "closed the connection");
+            for (int records = 0; records < MAX_RECORDS; records++) {
+                in.boundary = handshake.length == 0;
+                int type = in.bytes(1)[0] & 0xFF;
+                if (type != 0x15 && type != 0x16) {
+                    return new Answer(Verdict.REFUSED, "answered with something that is not TLS");
+                }
+                byte[] header = in.bytes(4);
+                int recordVersion = u16(header, 0);
+                int length = u16(header, 2);
+                if ((recordVersion >> 8) != 0x03 || length == 0 || length > MAX_RECORD_LENGTH) {
+                    return new Answer(Verdict.REFUSED, "answered with something that is not TLS");
+                }
+                if (type == 0x15) { // alert: level, description
+                    byte[] alert = in.bytes(Math.min(length, 2));
+                    if (alert.length < 2) {
+                        return new Answer(Verdict.REFUSED, "answered with a malformed alert");
+                    }
+                    if (alert[0] == 2) {
+                        return new Answer(Verdict.REFUSED, "alert " + alertName(alert[1] & 0xFF));
+                    }
+                    if (alert[1] == 0) {
+                        return new Answer(Verdict.REFUSED, "closed the connection (close_notify)");
+                    }
+                    // A warning (Apache's unrecognized_name on an SNI mismatch) is not a refusal: a
+                    // ServerHello may follow. Skip the rest of the record, if any.
+                    in.bytes(length - 2);
+                    continue;
+                }
+                // A handshake record: the ServerHello may be split over several (RFC 5246 6.2.1).
+                int wanted = Math.min(length, 6 - handshake.length);
+                byte[] fragment = in.bytes(wanted);
+                byte[] joined = java.util.Arrays.copyOf(handshake, handshake.length + fragment.length);
+                System.arraycopy(fragment, 0, joined, handshake.length, fragment.length);
+                handshake = joined;
+                if (handshake.length < 6) {
+                    continue;
+                }
+                int handshakeType = handshake[0] & 0xFF;
+                int serverVersion = u16(handshake, 4);
+                if (handshakeType != 0x02) {
+                    return new Answer(Verdict.REFUSED, "answered with handshake message " + handshakeType + ", not a ServerHello");
+                }
+                if (serverVersion == offered) {
+                    return new Answer(Verdict.ACCEPTED, "ServerHello with version " + name(serverVersion));
+                }
+                return new Answer(Verdict.REFUSED, "ServerHello with version " + name(serverVersion) + " instead");
+            }
+            return new Answer(Verdict.UNKNOWN, MAX_RECORDS + " records without a ServerHello or a fatal alert");
         } catch (SocketTimeoutException e) {
-            return new Answer(Verdict.REFUSED, "no answer to the ClientHello");
+            return new Answer(Verdict.UNKNOWN, in.read == 0 ? "no answer to the ClientHello within " + seconds(timeout)
+                    : "answer incomplete after " + seconds(timeout) + " (" + in.read + " bytes)");
+        } catch (EOFException e) {
+            return in.boundary ? new Answer(Verdict.REFUSED, "closed the connection")
+                    : new Answer(Verdict.UNKNOWN, "closed the connection in the middle of its answer (" + in.read + " bytes)");
         } catch (java.net.SocketException e) {
-            return new Answer(Verdict.REFUSED, "reset the connection");
+            return in.boundary ? new Answer(Verdict.REFUSED, "reset the connection")
+                    : new Answer(Verdict.UNKNOWN, "reset the connection in the middle of its answer (" + in.read + " bytes)");
         }
-        try {
-            int recordVersion = in.readUnsignedShort();
-            int length = in.readUnsignedShort();
-            if (type == 0x15) { // alert
-                in.readUnsignedByte();
-                int description = in.readUnsignedByte();
-                return new Answer(Verdict.REFUSED, "alert " + alertName(description));
-            }
-            if (type != 0x16 || length < 6 || (recordVersion >> 8) != 0x03) {
-                return new Answer(Verdict.REFUSED, "answered with something that is not TLS");
-            }
-            int handshakeType = in.readUnsignedByte();
-            in.skipNBytes(3);
-            int serverVersion = in.readUnsignedShort();
-            if (handshakeType != 0x02) {
-                return new Answer(Verdict.REFUSED, "answered with handshake message " + handshakeType + ", not a ServerHello");
-            }
-            if (serverVersion == offered) {
-                return new Answer(Verdict.ACCEPTED, "ServerHello with version " + name(serverVersion));
-            }
-            return new Answer(Verdict.REFUSED, "ServerHello with version " + name(serverVersion) + " instead");
-        } catch (EOFException | java.net.SocketException | SocketTimeoutException e) {
-            return new Answer(Verdict.REFUSED, "broke off its answer");
-        }
+    }
+
+    private static int u16(byte[] b, int i) {
+        return ((b[i] & 0xFF) << 8) | (b[i + 1] & 0xFF);
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     static byte[] clientHello(int version, String sni) {
@@ -126,10 +217,16 @@ public final class ClientHelloProbe {
                 byte[] name = sni.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
                 ext.u16(0x0000).u16(name.length + 5).u16(name.length + 3).u8(0).u16(name.length).raw(name);
             }
-            ext.u16(0x000A).u16(8).u16(6).u16(0x0017).u16(0x0018).u16(0x0019); // supported groups: P-256, P-384, P-521
+            ext.u16(0x000A).u16(GROUPS.length * 2 + 2).u16(GROUPS.length * 2); // supported groups
+            for (int g : GROUPS) {
+                ext.u16(g);
+            }
             ext.u16(0x000B).u16(2).u8(1).u8(0); // EC point formats: uncompressed
             if (version == 0x0303) {
-                ext.u16(0x000D).u16(10).u16(8).u16(0x0401).u16(0x0403).u16(0x0201).u16(0x0804); // signature algorithms
+                ext.u16(0x000D).u16(SIGNATURE_ALGORITHMS.length * 2 + 2).u16(SIGNATURE_ALGORITHMS.length * 2); // signature algorithms
+                for (int a : SIGNATURE_ALGORITHMS) {
+                    ext.u16(a);
+                }
             }
             body.u16(ext.size()).raw(ext.toArray());
         }

@@ -51,6 +51,16 @@ public final class TlsHandshake {
                 throw new IOException("cannot connect to " + target + ": connection refused", e);
             }
             plain.setSoTimeout(millisLeft(deadline));
+            // The socket timeout bounds each read, not the handshake: a server trickling its bytes
+            // could stretch it without end. A watchdog closes the socket at the deadline.
+            Thread watchdog = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                    plain.close();
+                } catch (InterruptedException | IOException e) {
+                    // finished in time, or already closed
+                }
+            });
             try (SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(plain, target.host(), target.port(), true)) {
                 SSLParameters p = ssl.getSSLParameters();
                 p.setProtocols(protocols);
@@ -60,13 +70,15 @@ public final class TlsHandshake {
                 ssl.setSSLParameters(p);
                 try {
                     ssl.startHandshake();
-                } catch (java.net.SocketTimeoutException e) {
-                    throw new java.net.SocketTimeoutException("no TLS handshake from " + target + " within "
-                            + budget.toSeconds() + " s: is it a TLS port?");
-                } catch (javax.net.ssl.SSLException e) {
+                } catch (IOException e) {
+                    if (e instanceof java.net.SocketTimeoutException || deadline - System.nanoTime() <= 0) {
+                        throw new java.net.SocketTimeoutException("no TLS handshake from " + target + " within "
+                                + seconds(budget) + ": is it a TLS port?");
+                    }
                     // A plain-text server may answer the ClientHello (an HTTP 400, a banner) or stay
                     // silent, depending on its bytes: the same finding either way.
-                    if (String.valueOf(e.getMessage()).contains("Unsupported or unrecognized SSL message")) {
+                    if (e instanceof javax.net.ssl.SSLException
+                            && String.valueOf(e.getMessage()).contains("Unsupported or unrecognized SSL message")) {
                         throw new IOException("no TLS from " + target + ": it answered with something that is not TLS; is it a TLS port?", e);
                     }
                     throw e;
@@ -77,8 +89,14 @@ public final class TlsHandshake {
                     chain.add((X509Certificate) c);
                 }
                 return new Session(s.getProtocol(), s.getCipherSuite(), chain, (System.nanoTime() - start) / 1e6);
+            } finally {
+                watchdog.interrupt();
             }
         }
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     private static int millisLeft(long deadline) throws java.net.SocketTimeoutException {

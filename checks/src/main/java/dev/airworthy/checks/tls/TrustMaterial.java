@@ -11,10 +11,15 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -26,6 +31,17 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * A chain is accepted when either accepts it, and hostname verification stays on.
  */
 public final class TrustMaterial {
+    /**
+     * Trust managers already built, by list of CA files (with each file's size and modification
+     * time, so an edited file is read again): loading the JDK's cacerts and parsing PEM files on
+     * every connection would make each check pay for it again.
+     */
+    private static final Map<List<Object>, Material> CACHE = new HashMap<>();
+    private static final int CACHE_LIMIT = 16;
+
+    private record Material(X509ExtendedTrustManager trustManager, Set<TrustAnchor> anchors) {
+    }
+
     private TrustMaterial() {
     }
 
@@ -41,6 +57,44 @@ public final class TrustMaterial {
     }
 
     public static X509ExtendedTrustManager trustManager(List<Path> caFiles) throws GeneralSecurityException {
+        return material(caFiles).trustManager();
+    }
+
+    /** The certificates trusted as roots: the JDK's and those in {@code caFiles}, as trust anchors. */
+    public static Set<TrustAnchor> anchors(List<Path> caFiles) throws GeneralSecurityException {
+        return material(caFiles).anchors();
+    }
+
+    private static Material material(List<Path> caFiles) throws GeneralSecurityException {
+        List<Object> key = new ArrayList<>();
+        for (Path file : caFiles) {
+            key.add(file.toAbsolutePath().normalize());
+            try {
+                key.add(Files.size(file));
+                key.add(Files.getLastModifiedTime(file));
+            } catch (IOException e) {
+                key.add("unreadable"); // readPem says why
+            }
+        }
+        synchronized (CACHE) {
+            Material m = CACHE.get(key);
+            if (m == null) {
+                X509ExtendedTrustManager tm = build(caFiles);
+                Set<TrustAnchor> anchors = new HashSet<>();
+                for (X509Certificate c : tm.getAcceptedIssuers()) {
+                    anchors.add(new TrustAnchor(c, null));
+                }
+                m = new Material(tm, Set.copyOf(anchors));
+                if (CACHE.size() >= CACHE_LIMIT) {
+                    CACHE.clear();
+                }
+                CACHE.put(key, m);
+            }
+            return m;
+        }
+    }
+
+    private static X509ExtendedTrustManager build(List<Path> caFiles) throws GeneralSecurityException {
         X509ExtendedTrustManager jdk = fromKeyStore(null);
         if (caFiles.isEmpty()) {
             return jdk;
