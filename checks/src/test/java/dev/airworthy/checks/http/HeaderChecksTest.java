@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The parsing rules of the CORS, cookie, HSTS and HTTPS-redirect checks that fixtures exercise only in part. */
+/** The parsing rules of the CORS, cookie, HSTS, HTTPS-redirect and security-header checks that fixtures exercise only in part. */
 class HeaderChecksTest {
 
     @Test
@@ -109,5 +109,15 @@ class HeaderChecksTest {
         assertThat(HttpsRedirectCheck.defaultFrom(URI.create("https://example.com:8443/app"))).isEqualTo(URI.create("http://example.com/"));
         assertThat(HttpsRedirectCheck.defaultFrom(URI.create("http://example.com:8080/app"))).isEqualTo(URI.create("http://example.com:8080/app"));
         assertThat(HttpsRedirectCheck.defaultFrom(URI.create("https://[::1]:8443/"))).isEqualTo(URI.create("http://[::1]/"));
+    }
+
+    @Test
+    void cspHeaderLinesHoldCommaSeparatedPolicies() {
+        List<Map<String, List<String>>> p = SecurityHeadersCheck.policies(
+                List.of("script-src 'self' 'unsafe-inline', object-src 'none'", "default-src 'self'; ,"));
+        assertThat(p).hasSize(3);
+        assertThat(p.get(0)).containsEntry("script-src", List.of("'self'", "'unsafe-inline'"));
+        assertThat(p.get(1)).containsOnlyKeys("object-src");
+        assertThat(p.get(2)).containsOnlyKeys("default-src");
     }
 }
