@@ -112,6 +112,27 @@ class HeaderChecksTest {
     }
 
     @Test
+    void locationsAreReadAsBrowsersReadThem() throws Exception {
+        URI u = HttpsRedirectCheck.lenient("https://b\u00fccher.example/a b|c{d}?q=x y#f#g");
+        assertThat(u.getHost()).isEqualTo("xn--bcher-kva.example");
+        assertThat(u.getRawPath()).isEqualTo("/a%20b%7Cc%7Bd%7D");
+        assertThat(u.getRawQuery()).isEqualTo("q=x%20y");
+        assertThat(u.getRawFragment()).isEqualTo("f%23g");
+        // UTF-8 bytes that arrived as ISO-8859-1 characters, a stray %, a tab, backslashes.
+        assertThat(HttpsRedirectCheck.lenient("https://example.com/caf\u00c3\u00a9/100%").getRawPath()).isEqualTo("/caf%C3%A9/100%25");
+        assertThat(HttpsRedirectCheck.lenient("https://exa\tmple.com/").getHost()).isEqualTo("example.com");
+        assertThat(HttpsRedirectCheck.lenient("https://example.com/\uD83D\uDE00 x").getRawPath()).isEqualTo("/%F0%9F%98%80%20x");
+        URI back = HttpsRedirectCheck.lenient("https:\\\\example.com\\x?a=\\");
+        assertThat(back.getHost()).isEqualTo("example.com");
+        assertThat(back.getPath()).isEqualTo("/x");
+        assertThat(back.getRawQuery()).isEqualTo("a=%5C");
+        assertThat(HttpsRedirectCheck.lenient("https://user:p|w@example.com:8443/x").getPort()).isEqualTo(8443);
+        assertThat(URI.create("http://example.com/").resolve(HttpsRedirectCheck.lenient("//example.com/a|b")))
+                .hasToString("http://example.com/a%7Cb");
+        assertThatThrownBy(() -> HttpsRedirectCheck.lenient("https://exa mple.com/")).isInstanceOf(java.net.URISyntaxException.class);
+    }
+
+    @Test
     void cspHeaderLinesHoldCommaSeparatedPolicies() {
         List<Map<String, List<String>>> p = SecurityHeadersCheck.policies(
                 List.of("script-src 'self' 'unsafe-inline', object-src 'none'", "default-src 'self'; ,"));
