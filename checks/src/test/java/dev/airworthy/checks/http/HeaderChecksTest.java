@@ -122,6 +122,42 @@ class HeaderChecksTest {
     }
 
     @Test
+    void corsPrefixTrickOnASubdomainOnlyReachesSiblings() {
+        assertThat(CorsCheck.lookalikes("https://app.example.com")).extracting(CorsCheck.Origin::kind).containsExactly(
+                CorsCheck.Kind.LOOKALIKE, CorsCheck.Kind.SUBDOMAIN, CorsCheck.Kind.LOOKALIKE);
+        // evilexample.com, evilmyapp.herokuapp.com, evilshop.co.uk: anyone can have these.
+        for (String host : List.of("example.com", "myapp.herokuapp.com", "shop.co.uk", "shop.com.au", "127.0.0.1", "localhost")) {
+            assertThat(CorsCheck.siblingOnly(host)).as(host).isFalse();
+        }
+        for (String host : List.of("app.example.com", "app.shop.co.uk", "a.b.example.org", "www.example.io")) {
+            assertThat(CorsCheck.siblingOnly(host)).as(host).isTrue();
+        }
+    }
+
+    @Test
+    void corsParametersThatCannotWork() {
+        String yaml = """
+                airworthy: 1
+                sections:
+                  - title: S
+                    items:
+                      - { id: a, check: http.cors, with: { preflight-method: "GET /x" } }
+                      - { id: b, check: http.cors, with: { preflight-method: TRACE } }
+                      - { id: c, check: http.cors, with: { headers: { Origin: "https://x.example", Access-Control-Request-Method: PUT } } }
+                      - { id: d, check: http.cors, with: { preflight-method: patch, headers: { Authorization: "Bearer x" } } }
+                """;
+        List<String> errors = catchThrowableOfType(ChecklistException.class,
+                () -> new ChecklistLoader(CheckRegistry.load(), Map.of()).load("c.yml", yaml, Path.of(".")))
+                .problems().stream().map(Problem::toString).toList();
+        assertThat(errors).hasSize(4);
+        assertThat(String.join("\n", errors))
+                .contains("preflight-method 'GET /x' is not a method a page can send")
+                .contains("preflight-method 'TRACE' is not a method a page can send")
+                .contains("request header 'Origin' is set by the probes themselves")
+                .contains("request header 'Access-Control-Request-Method' is set by the probes themselves");
+    }
+
+    @Test
     void locationsAreReadAsBrowsersReadThem() throws Exception {
         URI u = HttpsRedirectCheck.lenient("https://b\u00fccher.example/a b|c{d}?q=x y#f#g");
         assertThat(u.getHost()).isEqualTo("xn--bcher-kva.example");
