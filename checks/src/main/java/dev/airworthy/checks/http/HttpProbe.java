@@ -102,7 +102,7 @@ public final class HttpProbe implements AutoCloseable {
      * checks that judge the page a visitor lands on. Returns every response, the last one being
      * the page, or a redirect that leaves the origin.
      *
-     * @throws IOException on a redirect loop or more than {@link #MAX_REDIRECTS} hops
+     * @throws IOException on a redirect loop (a URL seen before) or more than {@link #MAX_REDIRECTS} redirects
      */
     public java.util.List<Exchange> follow(CheckContext ctx, String path, int maxBody) throws IOException, InterruptedException {
         java.util.List<Exchange> hops = new java.util.ArrayList<>();
@@ -124,9 +124,12 @@ public final class HttpProbe implements AutoCloseable {
             if (!sameOrigin(uri, next)) {
                 return hops;
             }
-            if (!seen.add(uri) || seen.contains(next) || hops.size() > MAX_REDIRECTS) {
-                throw new IOException("redirect loop: " + hops.stream().map(h -> h.uri().getPath()).collect(
-                        java.util.stream.Collectors.joining(" → ")) + " → " + next.getPath());
+            seen.add(uri);
+            boolean cycle = seen.contains(next);
+            if (cycle || hops.size() > MAX_REDIRECTS) {
+                throw new IOException((cycle ? "redirect loop: " : "more than " + MAX_REDIRECTS + " redirects: ")
+                        + hops.stream().map(h -> h.uri().getPath()).collect(java.util.stream.Collectors.joining(" → "))
+                        + " → " + next.getPath());
             }
             uri = next;
         }

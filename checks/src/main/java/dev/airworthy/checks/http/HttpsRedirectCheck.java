@@ -12,17 +12,23 @@ import dev.airworthy.check.Params;
 import dev.airworthy.check.Severity;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.IDN;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 @AutoService(Check.class)
 @CheckInfo(
@@ -38,7 +44,10 @@ import java.util.Optional;
                 to such a URL (temporary redirects are not cached, and the HSTS preload list wants a \
                 permanent one), and when nothing listens for plain HTTP (connection refused). Fails on a \
                 redirect to another host or to plain HTTP, on content served over plain HTTP (2xx), and \
-                on any other answer that is not a redirect. Other connection problems are errors.""",
+                on any other answer that is not a redirect. The `Location` is read as browsers read it: \
+                characters outside the URI grammar (`|`, `{`, spaces, non-ASCII) are percent-encoded and \
+                an internationalized host is converted to its ASCII form; a Location unparsable even so \
+                fails as no redirect. Other connection problems are errors.""",
         rationale = """
                 People type bare domains, follow old `http://` links and bookmarks. If port 80 serves \
                 the site instead of redirecting, those visits stay unencrypted; if it redirects to the \
@@ -117,9 +126,10 @@ public final class HttpsRedirectCheck implements Check {
         URI to;
         try {
             URI base = from.getRawPath() == null || from.getRawPath().isEmpty() ? from.resolve("/") : from;
-            to = base.resolve(new URI(location.get().replace(" ", "%20")));
+            to = base.resolve(lenient(location.get()));
         } catch (URISyntaxException | IllegalArgumentException e) {
-            out.fail(RULE + "no-redirect", from + " redirects to '" + location.get() + "', which is not a valid URL");
+            out.fail(RULE + "no-redirect", from + " redirects to '" + location.get() + "', which is unparsable even as browsers "
+                    + "read URLs: they will not follow it");
             return out.result("");
         }
         String scheme = to.getScheme() == null ? "" : to.getScheme().toLowerCase(Locale.ROOT);
@@ -137,6 +147,105 @@ public final class HttpsRedirectCheck implements Check {
                     + ": browsers do not cache it and the HSTS preload list wants a permanent 301 or 308");
         }
         return out.result(from + " → " + status + " " + to);
+    }
+
+    private static final Pattern AUTHORITY = Pattern.compile("(?s)((?:[A-Za-z][A-Za-z0-9+.-]*:)?//)([^/?#]*)(.*)");
+    private static final Pattern SCHEME = Pattern.compile("(?s)([A-Za-z][A-Za-z0-9+.-]*):(.*)");
+
+    /**
+     * A Location as browsers read it (WHATWG URL), made acceptable to {@link URI}: the header's bytes
+     * decoded as UTF-8 when they are, tabs and line breaks dropped, a backslash taken as {@code /} before
+     * the query (http and https are "special" schemes), characters outside the URI grammar
+     * ({@code |}, {@code {}, spaces, non-ASCII, a stray {@code %}) percent-encoded as UTF-8, and an
+     * internationalized host converted with {@link IDN#toASCII}.
+     *
+     * @throws URISyntaxException when even that is not a URI (an IDN conversion failure included)
+     */
+    static URI lenient(String location) throws URISyntaxException {
+        String s = utf8(location).replaceAll("[\\t\\n\\r]", "").strip();
+        try {
+            return new URI(s);
+        } catch (URISyntaxException e) {
+            // Rebuilt below.
+        }
+        int query = s.length();
+        for (char c : new char[] {'?', '#'}) {
+            int i = s.indexOf(c);
+            if (i >= 0) {
+                query = Math.min(query, i);
+            }
+        }
+        Matcher scheme = SCHEME.matcher(s);
+        boolean special = !scheme.matches() || scheme.group(1).equalsIgnoreCase("http") || scheme.group(1).equalsIgnoreCase("https");
+        if (special) {
+            s = s.substring(0, query).replace('\\', '/') + s.substring(query);
+        }
+        Matcher m = AUTHORITY.matcher(s);
+        String rebuilt;
+        if (m.matches()) {
+            String authority = m.group(2);
+            int at = authority.lastIndexOf('@');
+            String userinfo = at < 0 ? "" : encode(authority.substring(0, at + 1), "@:");
+            String hostPort = authority.substring(at + 1);
+            String host = hostPort;
+            String port = "";
+            if (!hostPort.startsWith("[")) {
+                int colon = hostPort.lastIndexOf(':');
+                if (colon >= 0) {
+                    host = hostPort.substring(0, colon);
+                    port = hostPort.substring(colon);
+                }
+                try {
+                    host = IDN.toASCII(host, IDN.ALLOW_UNASSIGNED);
+                } catch (IllegalArgumentException e) {
+                    throw new URISyntaxException(location, "host '" + host + "' is not a valid domain name");
+                }
+            }
+            rebuilt = m.group(1) + userinfo + host + port + encode(m.group(3), "");
+        } else {
+            rebuilt = encode(s, "");
+        }
+        return new URI(rebuilt);
+    }
+
+    /** {@code s} with every character outside the URI grammar (and every {@code #} after the first) percent-encoded as UTF-8. */
+    private static String encode(String s, String alsoAllowed) {
+        StringBuilder sb = new StringBuilder();
+        boolean fragment = false;
+        for (int i = 0; i < s.length(); i += Character.charCount(s.codePointAt(i))) {
+            int c = s.codePointAt(i);
+            boolean escape = c == '%' && i + 2 < s.length()
+                    && HEX.indexOf(Character.toUpperCase(s.charAt(i + 1))) >= 0 && HEX.indexOf(Character.toUpperCase(s.charAt(i + 2))) >= 0;
+            boolean allowed = c < 0x80 && (Character.isLetterOrDigit(c) || "-._~!$&'()*+,;=:@/?".indexOf(c) >= 0
+                    || alsoAllowed.indexOf(c) >= 0 || (c == '#' && !fragment) || escape);
+            if (c == '#') {
+                fragment = true;
+            }
+            if (allowed) {
+                sb.append((char) c);
+            } else {
+                for (byte b : Character.toString(c).getBytes(StandardCharsets.UTF_8)) {
+                    sb.append('%').append(HEX.charAt((b >> 4) & 0xF)).append(HEX.charAt(b & 0xF));
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    private static final String HEX = "0123456789ABCDEF";
+
+    /** Header values arrive as ISO-8859-1 characters; browsers decode Location as UTF-8 when the bytes are UTF-8. */
+    private static String utf8(String header) {
+        if (header.chars().allMatch(c -> c < 0x80) || header.chars().anyMatch(c -> c > 0xFF)) {
+            return header;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(header.getBytes(StandardCharsets.ISO_8859_1))).toString();
+        } catch (CharacterCodingException e) {
+            return header;
+        }
     }
 
     /** The target URL when it is plain HTTP, else the bare domain over HTTP on port 80. */

@@ -5,17 +5,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.airworthy.check.CheckRegistry;
+import dev.airworthy.check.Finding;
 import dev.airworthy.checklist.ChecklistException;
 import dev.airworthy.checklist.ChecklistLoader;
 import dev.airworthy.checklist.Problem;
+import dev.airworthy.checks.fixture.FixtureServer;
+import dev.airworthy.run.ItemResult;
+import dev.airworthy.run.Progress;
+import dev.airworthy.run.RunOptions;
+import dev.airworthy.run.RunResult;
+import dev.airworthy.run.Runner;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The parsing rules of the CORS, cookie, HSTS and HTTPS-redirect checks that fixtures exercise only in part. */
+/** The parsing rules of the CORS, cookie, HSTS, HTTPS-redirect and security-header checks that fixtures exercise only in part. */
 class HeaderChecksTest {
 
     @Test
@@ -59,11 +67,13 @@ class HeaderChecksTest {
     void sessionLikeCookieNames() {
         for (String name : List.of("session", "sessionid", "connect.sid", "PHPSESSID", "JSESSIONID", "ASP.NET_SessionId",
                 "laravel_session", "_gh_sess", "auth_token", "authToken", "access_token", "jwt", "remember_me",
-                "__Host-session", "__Secure-next-auth.session-token", "HSID", "SID", "rack.session")) {
+                "__Host-session", "__Secure-next-auth.session-token", "HSID", "SID", "rack.session",
+                ".AspNetCore.Cookies", ".AspNetCore.CookiesC1", ".AspNetCore.Identity.Application", "KEYCLOAK_IDENTITY",
+                "KEYCLOAK_IDENTITY_LEGACY", "wordpress_logged_in_5c0e1a9b8d7f", "wordpress_sec_5c0e1a9b8d7f")) {
             assertThat(CookiesCheck.sessionLike(name)).as(name).isTrue();
         }
         for (String name : List.of("csrftoken", "XSRF-TOKEN", "_csrf", "__Host-csrf-token", "theme", "sidebar", "lang",
-                "consent", "inside", "_ga")) {
+                "consent", "inside", "_ga", "AWSALB", "BIGipServerpool_web", ".AspNetCore.Antiforgery.x1", "wordpress_test_cookie")) {
             assertThat(CookiesCheck.sessionLike(name)).as(name).isFalse();
         }
     }
@@ -109,5 +119,113 @@ class HeaderChecksTest {
         assertThat(HttpsRedirectCheck.defaultFrom(URI.create("https://example.com:8443/app"))).isEqualTo(URI.create("http://example.com/"));
         assertThat(HttpsRedirectCheck.defaultFrom(URI.create("http://example.com:8080/app"))).isEqualTo(URI.create("http://example.com:8080/app"));
         assertThat(HttpsRedirectCheck.defaultFrom(URI.create("https://[::1]:8443/"))).isEqualTo(URI.create("http://[::1]/"));
+    }
+
+    @Test
+    void corsPrefixTrickOnASubdomainOnlyReachesSiblings() {
+        assertThat(CorsCheck.lookalikes("https://app.example.com")).extracting(CorsCheck.Origin::kind).containsExactly(
+                CorsCheck.Kind.LOOKALIKE, CorsCheck.Kind.SUBDOMAIN, CorsCheck.Kind.LOOKALIKE);
+        // evilexample.com, evilmyapp.herokuapp.com, evilshop.co.uk: anyone can have these.
+        for (String host : List.of("example.com", "myapp.herokuapp.com", "shop.co.uk", "shop.com.au", "127.0.0.1", "localhost")) {
+            assertThat(CorsCheck.siblingOnly(host)).as(host).isFalse();
+        }
+        for (String host : List.of("app.example.com", "app.shop.co.uk", "a.b.example.org", "www.example.io")) {
+            assertThat(CorsCheck.siblingOnly(host)).as(host).isTrue();
+        }
+    }
+
+    @Test
+    void corsParametersThatCannotWork() {
+        String yaml = """
+                airworthy: 1
+                sections:
+                  - title: S
+                    items:
+                      - { id: a, check: http.cors, with: { preflight-method: "GET /x" } }
+                      - { id: b, check: http.cors, with: { preflight-method: TRACE } }
+                      - { id: c, check: http.cors, with: { headers: { Origin: "https://x.example", Access-Control-Request-Method: PUT } } }
+                      - { id: d, check: http.cors, with: { preflight-method: patch, headers: { Authorization: "Bearer x" } } }
+                """;
+        List<String> errors = catchThrowableOfType(ChecklistException.class,
+                () -> new ChecklistLoader(CheckRegistry.load(), Map.of()).load("c.yml", yaml, Path.of(".")))
+                .problems().stream().map(Problem::toString).toList();
+        assertThat(errors).hasSize(4);
+        assertThat(String.join("\n", errors))
+                .contains("preflight-method 'GET /x' is not a method a page can send")
+                .contains("preflight-method 'TRACE' is not a method a page can send")
+                .contains("request header 'Origin' is set by the probes themselves")
+                .contains("request header 'Access-Control-Request-Method' is set by the probes themselves");
+    }
+
+    @Test
+    void locationsAreReadAsBrowsersReadThem() throws Exception {
+        URI u = HttpsRedirectCheck.lenient("https://b\u00fccher.example/a b|c{d}?q=x y#f#g");
+        assertThat(u.getHost()).isEqualTo("xn--bcher-kva.example");
+        assertThat(u.getRawPath()).isEqualTo("/a%20b%7Cc%7Bd%7D");
+        assertThat(u.getRawQuery()).isEqualTo("q=x%20y");
+        assertThat(u.getRawFragment()).isEqualTo("f%23g");
+        // UTF-8 bytes that arrived as ISO-8859-1 characters, a stray %, a tab, backslashes.
+        assertThat(HttpsRedirectCheck.lenient("https://example.com/caf\u00c3\u00a9/100%").getRawPath()).isEqualTo("/caf%C3%A9/100%25");
+        assertThat(HttpsRedirectCheck.lenient("https://exa\tmple.com/").getHost()).isEqualTo("example.com");
+        assertThat(HttpsRedirectCheck.lenient("https://example.com/\uD83D\uDE00 x").getRawPath()).isEqualTo("/%F0%9F%98%80%20x");
+        URI back = HttpsRedirectCheck.lenient("https:\\\\example.com\\x?a=\\");
+        assertThat(back.getHost()).isEqualTo("example.com");
+        assertThat(back.getPath()).isEqualTo("/x");
+        assertThat(back.getRawQuery()).isEqualTo("a=%5C");
+        assertThat(HttpsRedirectCheck.lenient("https://user:p|w@example.com:8443/x").getPort()).isEqualTo(8443);
+        assertThat(URI.create("http://example.com/").resolve(HttpsRedirectCheck.lenient("//example.com/a|b")))
+                .hasToString("http://example.com/a%7Cb");
+        assertThatThrownBy(() -> HttpsRedirectCheck.lenient("https://exa mple.com/")).isInstanceOf(java.net.URISyntaxException.class);
+    }
+
+    @Test
+    void cspHeaderLinesHoldCommaSeparatedPolicies() {
+        List<Map<String, List<String>>> p = SecurityHeadersCheck.policies(
+                List.of("script-src 'self' 'unsafe-inline', object-src 'none'", "default-src 'self'; ,"));
+        assertThat(p).hasSize(3);
+        assertThat(p.get(0)).containsEntry("script-src", List.of("'self'", "'unsafe-inline'"));
+        assertThat(p.get(1)).containsOnlyKeys("object-src");
+        assertThat(p.get(2)).containsOnlyKeys("default-src");
+    }
+
+    @Test
+    void cookieValuesNeverReachTheReport() throws Exception {
+        // Cookies whose values the central masker cannot find: no name, a name with a space, a value
+        // parsed as the name (base64 padding), and a stray name=value in the attributes.
+        List<String> secrets = List.of("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJkYW5hIn0.c2lnbmF0dXJlLXZhbHVl", "s3cr3tV4lu3x",
+                "c2VjcmV0dG9rZW4", "hunter2hunter2");
+        String server = """
+                routes:
+                  /:
+                    headers:
+                      Set-Cookie:
+                        - "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJkYW5hIn0.c2lnbmF0dXJlLXZhbHVl; Path=/"
+                        - "my token=s3cr3tV4lu3x; Path=/; SameSite=Lax"
+                        - "c2VjcmV0dG9rZW4=; Path=/; SameSite=Lax"
+                        - "id=1; Path=/; SameSite=Lax; extra=hunter2hunter2"
+                    body: hello
+                """;
+        String yaml = """
+                airworthy: 1
+                sections:
+                  - title: S
+                    items:
+                      - { id: cookies, check: http.cookies }
+                """;
+        CheckRegistry registry = CheckRegistry.load();
+        try (FixtureServer s = FixtureServer.start(server)) {
+            RunResult run = new Runner(registry, Clock.systemUTC()).run(
+                    new ChecklistLoader(registry, Map.of()).load("c.yml", yaml, Path.of(".")),
+                    RunOptions.defaults().withUrl(s.url()), Progress.NONE);
+            ItemResult r = run.items().getFirst();
+            List<String> printed = new java.util.ArrayList<>();
+            printed.add(r.message());
+            printed.addAll(r.evidence());
+            r.findings().stream().map(Finding::message).forEach(printed::add);
+            assertThat(r.evidence()).as("the cookies are shown, without their values").anyMatch(l -> l.contains("Set-Cookie"));
+            for (String secret : secrets) {
+                assertThat(printed).as("no line shows %s", secret).noneMatch(l -> l.contains(secret));
+            }
+        }
     }
 }
