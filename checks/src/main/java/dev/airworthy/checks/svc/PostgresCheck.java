@@ -25,12 +25,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.postgresql.PGProperty;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
@@ -52,7 +57,10 @@ import org.postgresql.util.ServerErrorMessage;
                 requires it, not PostgreSQL at all), or a query fails. A TLS certificate the driver \
                 cannot verify (`sslmode=verify-ca` or `verify-full`) is an error: airworthy cannot tell \
                 whether the service can. The password is never shown: the URL appears with `****` in \
-                its place.""",
+                its place. Query parameters the driver (or, in a libpq URL, libpq) does not use, such \
+                as Prisma's `schema`, are ignored and not shown; a parameter without `=`, or one given \
+                twice, is a checklist error: a password with an unencoded `&` would be cut there, so \
+                percent-encode `&` in a password as `%26`.""",
         rationale = """
                 A service whose database URL, password, network route or TLS settings are wrong starts, \
                 passes a shallow health check, and fails its first real request. Connecting with the \
@@ -94,6 +102,10 @@ public final class PostgresCheck implements Check {
         int seconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, budget.toSeconds()));
         Outcome out = new Outcome();
         String shown = url.display();
+        if (url.ignored() > 0) {
+            out.evidence("ignored " + url.ignored() + " query parameter" + (url.ignored() == 1 ? "" : "s")
+                    + " the PostgreSQL JDBC driver does not use (not shown: with an unencoded &, one may be part of a password)");
+        }
         long t0 = System.nanoTime();
         Connection c;
         try {
@@ -216,12 +228,24 @@ public final class PostgresCheck implements Check {
      * never inside a URL, and {@link #display()} shows {@code ****} in its place.
      */
     record PgUrl(String scheme, List<HostPort> hosts, String database, String user, String password,
-            Map<String, String> params) {
+            Map<String, String> params, int ignored) {
 
         static final int DEFAULT_PORT = 5432;
         private static final Map<String, String> LIBPQ_NAMES = Map.of("application_name", "ApplicationName",
                 "channel_binding", "channelBinding", "gssencmode", "gssEncMode", "sslnegotiation", "sslNegotiation");
         private static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+        /** The settings the driver knows, less those it derives from the URL itself. */
+        private static final Set<String> DRIVER_NAMES = Arrays.stream(PGProperty.values()).map(PGProperty::getName)
+                .filter(n -> !List.of("PGDBNAME", "PGHOST", "PGPORT").contains(n))
+                .collect(Collectors.toUnmodifiableSet());
+        /** libpq keywords the libpq form translates or rejects itself. */
+        private static final Set<String> LIBPQ_HANDLED = Set.of("host", "port", "user", "password", "dbname",
+                "target_session_attrs", "connect_timeout", "require_auth", "application_name", "channel_binding",
+                "gssencmode", "sslnegotiation");
+        /** libpq keywords the driver has no equivalent for, and that change where or how securely it connects. */
+        private static final List<String> LIBPQ_UNSUPPORTED = List.of("hostaddr", "passfile", "sslcrl", "sslcrldir",
+                "sslcertmode", "requirepeer", "ssl_min_protocol_version", "ssl_max_protocol_version");
+        private static final String AMPERSAND = "percent-encode & in the password as %26";
         private static final String JDBC = "jdbc:postgresql://";
         private static final String FORMS = "url must be jdbc:postgresql://host:port/database?user=...&password=... "
                 + "or postgres://user:password@host:port/database";
@@ -271,10 +295,11 @@ public final class PostgresCheck implements Check {
             }
             List<HostPort> hosts = hosts(authority, false);
             String database = formDecode(main.substring(slash + 1), "database name");
-            Map<String, String> params = query(q < 0 ? "" : rest.substring(q + 1), true);
+            Query query = query(q < 0 ? "" : rest.substring(q + 1), true);
+            Map<String, String> params = query.params();
             String user = params.remove("user");
             String password = params.remove("password");
-            return new PgUrl("jdbc:postgresql://", hosts, database, user, password, sslMode(params));
+            return new PgUrl("jdbc:postgresql://", hosts, database, user, password, sslMode(params), query.ignored());
         }
 
         /** {@code postgres[ql]://[user[:password]@][host[:port][,...]][/database][?key=value&...]}, as libpq reads it. */
@@ -297,7 +322,8 @@ public final class PostgresCheck implements Check {
                     user = null;
                 }
             }
-            Map<String, String> params = query(q < 0 ? "" : rest.substring(q + 1), false);
+            Query query = query(q < 0 ? "" : rest.substring(q + 1), false);
+            Map<String, String> params = query.params();
             List<HostPort> hosts;
             String qHost = params.remove("host");
             String qPort = params.remove("port");
@@ -347,7 +373,7 @@ public final class PostgresCheck implements Check {
                         + "remove it (the check would otherwise accept any authentication method)");
             }
             params.remove("connect_timeout");
-            return new PgUrl(scheme, hosts, database, user, password, sslMode(params));
+            return new PgUrl(scheme, hosts, database, user, password, sslMode(params), query.ignored());
         }
 
         /** An sslmode the driver would reject at connect time is a checklist error now. */
@@ -415,25 +441,59 @@ public final class PostgresCheck implements Check {
             return Integer.parseInt(port);
         }
 
-        private static Map<String, String> query(String query, boolean jdbc) {
+        /** The query parameters kept, and how many were left out because neither the driver nor libpq uses them. */
+        private record Query(Map<String, String> params, int ignored) {
+        }
+
+        /**
+         * The query's {@code name=value} pairs, keeping only names the driver (or, in the libpq
+         * form, libpq) uses. A password with an unencoded {@code &} is cut there and its rest reads
+         * as another pair: so no message quotes a name or value (they say "query parameter 2"), a
+         * pair without '=' is rejected, and a name nobody uses is dropped: never passed on, never
+         * shown, only counted.
+         */
+        private static Query query(String query, boolean jdbc) {
             Map<String, String> params = new LinkedHashMap<>();
-            if (query.isEmpty()) {
-                return params;
-            }
+            int ignored = 0;
+            int n = 0;
             for (String pair : query.split("&")) {
                 if (pair.isEmpty()) {
                     continue;
                 }
+                n++;
                 int eq = pair.indexOf('=');
-                String key = eq < 0 ? pair : pair.substring(0, eq);
-                String value = eq < 0 ? "" : pair.substring(eq + 1);
-                if (jdbc) {
-                    params.put(key, formDecode(value, "query parameter"));
-                } else {
-                    params.put(percentDecode(key, "query parameter"), percentDecode(value, "query parameter"));
+                if (eq < 0) {
+                    throw new IllegalArgumentException("url query parameter " + n + " has no '=' (write name=value; "
+                            + AMPERSAND + ")");
+                }
+                String key = jdbc ? pair.substring(0, eq) : percentDecode(pair.substring(0, eq), "query parameter");
+                String raw = pair.substring(eq + 1);
+                String value = jdbc ? formDecode(raw, "query parameter") : percentDecode(raw, "query parameter");
+                boolean known = DRIVER_NAMES.contains(key) || !jdbc && LIBPQ_HANDLED.contains(key);
+                if (!known) {
+                    if (!jdbc && LIBPQ_UNSUPPORTED.contains(key)) {
+                        throw new IllegalArgumentException("url query parameter " + n + " is a libpq setting the PostgreSQL "
+                                + "JDBC driver does not support (" + String.join(", ", LIBPQ_UNSUPPORTED) + "): remove it ("
+                                + AMPERSAND + " if it is part of one)");
+                    }
+                    if (!jdbc && anyEqualsIgnoreCase(key)) {
+                        throw new IllegalArgumentException("url query parameter " + n + " differs from a setting only in "
+                                + "case (names are case-sensitive: sslmode, not SSLMODE; " + AMPERSAND + " if it is part of one)");
+                    }
+                    ignored++;
+                    continue;
+                }
+                if (params.putIfAbsent(key, value) != null) {
+                    throw new IllegalArgumentException("url query parameter " + n + " repeats an earlier one (give each "
+                            + "setting once; " + AMPERSAND + " if it is part of one)");
                 }
             }
-            return params;
+            return new Query(params, ignored);
+        }
+
+        private static boolean anyEqualsIgnoreCase(String key) {
+            return Stream.of(DRIVER_NAMES, LIBPQ_HANDLED, LIBPQ_UNSUPPORTED).flatMap(Collection::stream)
+                    .anyMatch(key::equalsIgnoreCase);
         }
 
         /** libpq's decoding: {@code %XX} only; a {@code +} stays a plus. */
