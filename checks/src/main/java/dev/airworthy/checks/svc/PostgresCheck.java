@@ -10,7 +10,9 @@ import dev.airworthy.check.Outcome;
 import dev.airworthy.check.Param;
 import dev.airworthy.check.Params;
 import dev.airworthy.check.Severity;
+import dev.airworthy.checks.tls.TrustMaterial;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -18,7 +20,12 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,6 +33,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,9 +62,10 @@ import org.postgresql.util.ServerErrorMessage;
                 resolve, nothing listens, no answer comes before the deadline, authentication fails \
                 (the server's message is shown), the database does not exist, the server refuses the \
                 connection for another reason (too many clients, starting up, no TLS while `sslmode` \
-                requires it, not PostgreSQL at all), or a query fails. A TLS certificate the driver \
-                cannot verify (`sslmode=verify-ca` or `verify-full`) is an error: airworthy cannot tell \
-                whether the service can. The password is never shown: the URL appears with `****` in \
+                requires it, not PostgreSQL at all), or a query fails. With `sslmode=verify-ca` or \
+                `verify-full`, the certificate is verified against the URL's `sslrootcert`, else against \
+                the CAs given with `--ca` (written to a temporary file, deleted after the check); one \
+                the driver cannot verify is an error: airworthy cannot tell whether the service can. The password is never shown: the URL appears with `****` in \
                 its place. Query parameters the driver (or, in a libpq URL, libpq) does not use, such \
                 as Prisma's `schema`, are ignored and not shown; a parameter without `=`, or one given \
                 twice, is a checklist error: a password with an unencoded `&` would be cut there, so \
@@ -101,15 +110,22 @@ public final class PostgresCheck implements Check {
         Duration budget = Dial.budget(ctx);
         int seconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, budget.toSeconds()));
         Outcome out = new Outcome();
-        String shown = url.display();
         if (url.ignored() > 0) {
             out.evidence("ignored " + url.ignored() + " query parameter" + (url.ignored() == 1 ? "" : "s")
                     + " the PostgreSQL JDBC driver does not use (not shown: with an unencoded &, one may be part of a password)");
         }
+        try (DriverSetup setup = DriverSetup.of(url, seconds, ctx.caFiles())) {
+            return connect(url, setup.properties(), budget, seconds, out);
+        }
+    }
+
+    private static CheckResult connect(PgUrl url, Properties properties, Duration budget, int seconds, Outcome out)
+            throws InterruptedException, SQLException {
+        String shown = url.display();
         long t0 = System.nanoTime();
         Connection c;
         try {
-            c = new org.postgresql.Driver().connect(url.jdbcUrl(), url.properties(seconds));
+            c = new org.postgresql.Driver().connect(url.jdbcUrl(), properties);
         } catch (SQLException e) {
             Dial.interrupted();
             double ms = (System.nanoTime() - t0) / 1e6;
@@ -148,6 +164,57 @@ public final class PostgresCheck implements Check {
         }
     }
 
+    /** The driver's properties for a URL, and the temporary CA bundle they name, if any (deleted on close). */
+    record DriverSetup(Properties properties, Path caBundle) implements AutoCloseable {
+        /**
+         * The properties for {@code url}. The driver verifies a certificate against
+         * {@code sslrootcert} only ({@code ~/.postgresql/root.crt} by default), not the JDK's or
+         * {@code --ca}'s authorities: so when the URL verifies certificates and names no CA file,
+         * the {@code --ca} certificates are written to an owner-only temporary file named there.
+         *
+         * @throws IllegalArgumentException when a {@code --ca} file holds no certificate
+         */
+        static DriverSetup of(PgUrl url, int timeoutSeconds, List<Path> caFiles) throws IOException {
+            Properties p = url.properties(timeoutSeconds);
+            if (caFiles.isEmpty() || p.containsKey("sslrootcert") || !url.verifiesCertificates()) {
+                return new DriverSetup(p, null);
+            }
+            StringBuilder pem = new StringBuilder();
+            Base64.Encoder base64 = Base64.getMimeEncoder(64, new byte[] {'\n'});
+            for (Path file : caFiles) {
+                for (X509Certificate c : TrustMaterial.readPem(file)) {
+                    try {
+                        pem.append("-----BEGIN CERTIFICATE-----\n").append(base64.encodeToString(c.getEncoded()))
+                                .append("\n-----END CERTIFICATE-----\n");
+                    } catch (CertificateEncodingException e) {
+                        throw new IllegalArgumentException(file + ": a certificate in it cannot be encoded (" + e.getMessage() + ")");
+                    }
+                }
+            }
+            Path bundle = Files.createTempFile("airworthy-ca-", ".pem");
+            try {
+                try {
+                    Files.setPosixFilePermissions(bundle, PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException e) {
+                    // Not a POSIX file system: the temporary directory's own protection applies.
+                }
+                Files.writeString(bundle, pem, StandardCharsets.US_ASCII);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(bundle);
+                throw e;
+            }
+            p.setProperty("sslrootcert", bundle.toString());
+            return new DriverSetup(p, bundle);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (caBundle != null) {
+                Files.deleteIfExists(caBundle);
+            }
+        }
+    }
+
     private static String single(Statement st, String sql) throws SQLException {
         try (ResultSet rs = st.executeQuery(sql)) {
             if (!rs.next()) {
@@ -180,7 +247,7 @@ public final class PostgresCheck implements Check {
             // The driver's trust store (sslrootcert, ~/.postgresql/root.crt) is not the service's:
             // an unverifiable certificate says nothing about whether the service can connect.
             return out.error("cannot verify the TLS certificate of " + where + ": " + server
-                    + " (give the CA with sslrootcert=/path/to/ca.pem in the URL)" + url.at());
+                    + " (pass its CA with --ca, or give sslrootcert=/path/to/ca.pem in the URL)" + url.at());
         } else {
             out.fail("svc.postgres.connect", "cannot connect: " + server + url.at());
         }
@@ -531,6 +598,16 @@ public final class PostgresCheck implements Check {
         String jdbcUrl() {
             return JDBC + hosts.stream().map(HostPort::toString).collect(Collectors.joining(",")) + "/"
                     + URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
+        }
+
+        /** Whether the driver will verify the server's certificate: sslmode verify-ca or verify-full, or ssl without sslmode. */
+        boolean verifiesCertificates() {
+            String mode = params.get("sslmode");
+            if (mode != null) {
+                return mode.startsWith("verify-");
+            }
+            String ssl = params.get("ssl");
+            return ssl != null && (ssl.isEmpty() || ssl.equalsIgnoreCase("true"));
         }
 
         Properties properties(int timeoutSeconds) {
