@@ -16,6 +16,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 /**
  * Opens the TCP connections of the dependency checks, bounded by the check's deadline, and says in
@@ -24,6 +29,10 @@ import java.util.Locale;
 final class Dial {
     /** At most this much of the time left is kept back, so a check reports its own verdict before the runner cuts it off. */
     private static final Duration RESERVE = Duration.ofMillis(500);
+    /** The least time one address of several gets to accept. */
+    static final Duration MIN_ATTEMPT = Duration.ofMillis(250);
+    /** An IPv4 address, or anything with a ':' (an IPv6 address): parsed by the resolver, never sent to DNS. */
+    private static final Pattern IP_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|.*:.*");
 
     private Dial() {
     }
@@ -131,37 +140,44 @@ final class Dial {
     }
 
     /**
-     * Connects to the first address of {@code host} that accepts, trying each in turn within
+     * Connects to the first address of {@code host} that accepts, trying each in turn, all within
      * {@code timeout} (a name with IPv4 and IPv6 addresses is not failed because one family has no
-     * listener). Each attempt becomes an evidence line.
+     * listener). The lookup counts against {@code timeout}; each address gets an equal share of
+     * what is left, at least {@link #MIN_ATTEMPT} (the last one all of it), so an address that
+     * drops packets does not use up the time of the next. Each attempt becomes an evidence line.
      *
-     * @throws Unreachable when the name does not resolve or no address accepts
+     * @throws Unreachable when the name does not resolve in time or no address accepts
      * @throws InterruptedException when the check is interrupted at its deadline
      */
     static Connected connect(String host, int port, Duration timeout, Outcome out) throws Unreachable, InterruptedException {
+        return connect(host, port, timeout, out, InetAddress::getAllByName);
+    }
+
+    /** Looks up the addresses of a host name (the system resolver, or a test's). */
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    static Connected connect(String host, int port, Duration timeout, Outcome out, Resolver resolver)
+            throws Unreachable, InterruptedException {
         String name = bare(host);
         String where = where(name, port);
-        InetAddress[] addresses;
-        try {
-            addresses = InetAddress.getAllByName(name);
-        } catch (UnknownHostException e) {
-            interrupted();
-            out.evidence("resolve " + name + " → not found");
-            throw new Unreachable(Reason.UNRESOLVED, "cannot resolve host " + name);
-        }
         long end = System.nanoTime() + timeout.toNanos();
+        InetAddress[] addresses = resolve(name, timeout, end, out, resolver);
         List<Reason> reasons = new ArrayList<>();
         String detail = "";
-        for (InetAddress a : addresses) {
+        for (int i = 0; i < addresses.length; i++) {
+            InetAddress a = addresses[i];
             long leftMs = (end - System.nanoTime()) / 1_000_000;
             if (leftMs < 1) {
                 reasons.add(Reason.TIMEOUT);
                 break;
             }
+            long share = Math.min(leftMs, Math.max(MIN_ATTEMPT.toMillis(), leftMs / (addresses.length - i)));
             Socket s = new Socket();
             long t0 = System.nanoTime();
             try {
-                s.connect(new InetSocketAddress(a, port), (int) Math.min(Integer.MAX_VALUE, leftMs));
+                s.connect(new InetSocketAddress(a, port), (int) Math.min(Integer.MAX_VALUE, share));
                 double ms = (System.nanoTime() - t0) / 1e6;
                 out.evidence("connect " + where + " (" + address(a) + ") → connected in " + Numbers.ms(ms) + " ms");
                 out.metric("connect_ms", ms);
@@ -174,7 +190,7 @@ final class Dial {
                 detail = message(e);
                 out.evidence("connect " + where + " (" + address(a) + ") → " + switch (r) {
                     case REFUSED -> "refused";
-                    case TIMEOUT -> "no answer within " + Numbers.seconds(Duration.ofMillis(leftMs));
+                    case TIMEOUT -> "no answer within " + Numbers.seconds(Duration.ofMillis(share));
                     default -> detail;
                 });
             }
@@ -187,6 +203,43 @@ final class Dial {
                     + " (a firewall dropping packets, or the host is down)");
         }
         throw new Unreachable(Reason.UNREACHABLE, "cannot reach " + where + ": " + detail);
+    }
+
+    /**
+     * The addresses of {@code name}. The lookup runs on a virtual thread and is waited for until
+     * {@code end} at most: the system resolver has timeouts of its own, which may be longer than
+     * the check's. An IP address is parsed, never looked up.
+     */
+    private static InetAddress[] resolve(String name, Duration timeout, long end, Outcome out, Resolver resolver)
+            throws Unreachable, InterruptedException {
+        try {
+            if (IP_LITERAL.matcher(name).matches()) {
+                return resolver.resolve(name);
+            }
+            FutureTask<InetAddress[]> lookup = new FutureTask<>(() -> resolver.resolve(name));
+            Thread.ofVirtual().name("airworthy-resolve").start(lookup);
+            try {
+                return lookup.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                lookup.cancel(true);
+                out.evidence("resolve " + name + " → no answer within " + Numbers.seconds(timeout));
+                throw new Unreachable(Reason.UNRESOLVED, "could not resolve host " + name + " within " + Numbers.seconds(timeout));
+            } catch (InterruptedException e) {
+                lookup.cancel(true);
+                throw e;
+            } catch (ExecutionException e) {
+                switch (e.getCause()) {
+                    case UnknownHostException u -> throw u;
+                    case RuntimeException r -> throw r;
+                    case Error r -> throw r;
+                    default -> throw new IllegalStateException("looking up " + name + " failed: " + e.getCause(), e.getCause());
+                }
+            }
+        } catch (UnknownHostException e) {
+            interrupted();
+            out.evidence("resolve " + name + " → not found");
+            throw new Unreachable(Reason.UNRESOLVED, "cannot resolve host " + name);
+        }
     }
 
     private static Reason reason(IOException e) {

@@ -10,7 +10,9 @@ import dev.airworthy.check.Outcome;
 import dev.airworthy.check.Param;
 import dev.airworthy.check.Params;
 import dev.airworthy.check.Severity;
+import dev.airworthy.checks.tls.TrustMaterial;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -18,19 +20,30 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.postgresql.PGProperty;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
@@ -49,10 +62,14 @@ import org.postgresql.util.ServerErrorMessage;
                 resolve, nothing listens, no answer comes before the deadline, authentication fails \
                 (the server's message is shown), the database does not exist, the server refuses the \
                 connection for another reason (too many clients, starting up, no TLS while `sslmode` \
-                requires it, not PostgreSQL at all), or a query fails. A TLS certificate the driver \
-                cannot verify (`sslmode=verify-ca` or `verify-full`) is an error: airworthy cannot tell \
-                whether the service can. The password is never shown: the URL appears with `****` in \
-                its place.""",
+                requires it, not PostgreSQL at all), or a query fails. With `sslmode=verify-ca` or \
+                `verify-full`, the certificate is verified against the URL's `sslrootcert`, else against \
+                the CAs given with `--ca` (written to a temporary file, deleted after the check); one \
+                the driver cannot verify is an error: airworthy cannot tell whether the service can. The password is never shown: the URL appears with `****` in \
+                its place. Query parameters the driver (or, in a libpq URL, libpq) does not use, such \
+                as Prisma's `schema`, are ignored and not shown; a parameter without `=`, or one given \
+                twice, is a checklist error: a password with an unencoded `&` would be cut there, so \
+                percent-encode `&` in a password as `%26`.""",
         rationale = """
                 A service whose database URL, password, network route or TLS settings are wrong starts, \
                 passes a shallow health check, and fails its first real request. Connecting with the \
@@ -93,11 +110,22 @@ public final class PostgresCheck implements Check {
         Duration budget = Dial.budget(ctx);
         int seconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, budget.toSeconds()));
         Outcome out = new Outcome();
+        if (url.ignored() > 0) {
+            out.evidence("ignored " + url.ignored() + " query parameter" + (url.ignored() == 1 ? "" : "s")
+                    + " the PostgreSQL JDBC driver does not use (not shown: with an unencoded &, one may be part of a password)");
+        }
+        try (DriverSetup setup = DriverSetup.of(url, seconds, ctx.caFiles())) {
+            return connect(url, setup.properties(), budget, seconds, out);
+        }
+    }
+
+    private static CheckResult connect(PgUrl url, Properties properties, Duration budget, int seconds, Outcome out)
+            throws InterruptedException, SQLException {
         String shown = url.display();
         long t0 = System.nanoTime();
         Connection c;
         try {
-            c = new org.postgresql.Driver().connect(url.jdbcUrl(), url.properties(seconds));
+            c = new org.postgresql.Driver().connect(url.jdbcUrl(), properties);
         } catch (SQLException e) {
             Dial.interrupted();
             double ms = (System.nanoTime() - t0) / 1e6;
@@ -136,6 +164,57 @@ public final class PostgresCheck implements Check {
         }
     }
 
+    /** The driver's properties for a URL, and the temporary CA bundle they name, if any (deleted on close). */
+    record DriverSetup(Properties properties, Path caBundle) implements AutoCloseable {
+        /**
+         * The properties for {@code url}. The driver verifies a certificate against
+         * {@code sslrootcert} only ({@code ~/.postgresql/root.crt} by default), not the JDK's or
+         * {@code --ca}'s authorities: so when the URL verifies certificates and names no CA file,
+         * the {@code --ca} certificates are written to an owner-only temporary file named there.
+         *
+         * @throws IllegalArgumentException when a {@code --ca} file holds no certificate
+         */
+        static DriverSetup of(PgUrl url, int timeoutSeconds, List<Path> caFiles) throws IOException {
+            Properties p = url.properties(timeoutSeconds);
+            if (caFiles.isEmpty() || p.containsKey("sslrootcert") || !url.verifiesCertificates()) {
+                return new DriverSetup(p, null);
+            }
+            StringBuilder pem = new StringBuilder();
+            Base64.Encoder base64 = Base64.getMimeEncoder(64, new byte[] {'\n'});
+            for (Path file : caFiles) {
+                for (X509Certificate c : TrustMaterial.readPem(file)) {
+                    try {
+                        pem.append("-----BEGIN CERTIFICATE-----\n").append(base64.encodeToString(c.getEncoded()))
+                                .append("\n-----END CERTIFICATE-----\n");
+                    } catch (CertificateEncodingException e) {
+                        throw new IllegalArgumentException(file + ": a certificate in it cannot be encoded (" + e.getMessage() + ")");
+                    }
+                }
+            }
+            Path bundle = Files.createTempFile("airworthy-ca-", ".pem");
+            try {
+                try {
+                    Files.setPosixFilePermissions(bundle, PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException e) {
+                    // Not a POSIX file system: the temporary directory's own protection applies.
+                }
+                Files.writeString(bundle, pem, StandardCharsets.US_ASCII);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(bundle);
+                throw e;
+            }
+            p.setProperty("sslrootcert", bundle.toString());
+            return new DriverSetup(p, bundle);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (caBundle != null) {
+                Files.deleteIfExists(caBundle);
+            }
+        }
+    }
+
     private static String single(Statement st, String sql) throws SQLException {
         try (ResultSet rs = st.executeQuery(sql)) {
             if (!rs.next()) {
@@ -168,7 +247,7 @@ public final class PostgresCheck implements Check {
             // The driver's trust store (sslrootcert, ~/.postgresql/root.crt) is not the service's:
             // an unverifiable certificate says nothing about whether the service can connect.
             return out.error("cannot verify the TLS certificate of " + where + ": " + server
-                    + " (give the CA with sslrootcert=/path/to/ca.pem in the URL)" + url.at());
+                    + " (pass its CA with --ca, or give sslrootcert=/path/to/ca.pem in the URL)" + url.at());
         } else {
             out.fail("svc.postgres.connect", "cannot connect: " + server + url.at());
         }
@@ -216,12 +295,24 @@ public final class PostgresCheck implements Check {
      * never inside a URL, and {@link #display()} shows {@code ****} in its place.
      */
     record PgUrl(String scheme, List<HostPort> hosts, String database, String user, String password,
-            Map<String, String> params) {
+            Map<String, String> params, int ignored) {
 
         static final int DEFAULT_PORT = 5432;
         private static final Map<String, String> LIBPQ_NAMES = Map.of("application_name", "ApplicationName",
                 "channel_binding", "channelBinding", "gssencmode", "gssEncMode", "sslnegotiation", "sslNegotiation");
         private static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+        /** The settings the driver knows, less those it derives from the URL itself. */
+        private static final Set<String> DRIVER_NAMES = Arrays.stream(PGProperty.values()).map(PGProperty::getName)
+                .filter(n -> !List.of("PGDBNAME", "PGHOST", "PGPORT").contains(n))
+                .collect(Collectors.toUnmodifiableSet());
+        /** libpq keywords the libpq form translates or rejects itself. */
+        private static final Set<String> LIBPQ_HANDLED = Set.of("host", "port", "user", "password", "dbname",
+                "target_session_attrs", "connect_timeout", "require_auth", "application_name", "channel_binding",
+                "gssencmode", "sslnegotiation");
+        /** libpq keywords the driver has no equivalent for, and that change where or how securely it connects. */
+        private static final List<String> LIBPQ_UNSUPPORTED = List.of("hostaddr", "passfile", "sslcrl", "sslcrldir",
+                "sslcertmode", "requirepeer", "ssl_min_protocol_version", "ssl_max_protocol_version");
+        private static final String AMPERSAND = "percent-encode & in the password as %26";
         private static final String JDBC = "jdbc:postgresql://";
         private static final String FORMS = "url must be jdbc:postgresql://host:port/database?user=...&password=... "
                 + "or postgres://user:password@host:port/database";
@@ -271,10 +362,11 @@ public final class PostgresCheck implements Check {
             }
             List<HostPort> hosts = hosts(authority, false);
             String database = formDecode(main.substring(slash + 1), "database name");
-            Map<String, String> params = query(q < 0 ? "" : rest.substring(q + 1), true);
+            Query query = query(q < 0 ? "" : rest.substring(q + 1), true);
+            Map<String, String> params = query.params();
             String user = params.remove("user");
             String password = params.remove("password");
-            return new PgUrl("jdbc:postgresql://", hosts, database, user, password, sslMode(params));
+            return new PgUrl("jdbc:postgresql://", hosts, database, user, password, sslMode(params), query.ignored());
         }
 
         /** {@code postgres[ql]://[user[:password]@][host[:port][,...]][/database][?key=value&...]}, as libpq reads it. */
@@ -297,7 +389,8 @@ public final class PostgresCheck implements Check {
                     user = null;
                 }
             }
-            Map<String, String> params = query(q < 0 ? "" : rest.substring(q + 1), false);
+            Query query = query(q < 0 ? "" : rest.substring(q + 1), false);
+            Map<String, String> params = query.params();
             List<HostPort> hosts;
             String qHost = params.remove("host");
             String qPort = params.remove("port");
@@ -347,7 +440,7 @@ public final class PostgresCheck implements Check {
                         + "remove it (the check would otherwise accept any authentication method)");
             }
             params.remove("connect_timeout");
-            return new PgUrl(scheme, hosts, database, user, password, sslMode(params));
+            return new PgUrl(scheme, hosts, database, user, password, sslMode(params), query.ignored());
         }
 
         /** An sslmode the driver would reject at connect time is a checklist error now. */
@@ -415,25 +508,59 @@ public final class PostgresCheck implements Check {
             return Integer.parseInt(port);
         }
 
-        private static Map<String, String> query(String query, boolean jdbc) {
+        /** The query parameters kept, and how many were left out because neither the driver nor libpq uses them. */
+        private record Query(Map<String, String> params, int ignored) {
+        }
+
+        /**
+         * The query's {@code name=value} pairs, keeping only names the driver (or, in the libpq
+         * form, libpq) uses. A password with an unencoded {@code &} is cut there and its rest reads
+         * as another pair: so no message quotes a name or value (they say "query parameter 2"), a
+         * pair without '=' is rejected, and a name nobody uses is dropped: never passed on, never
+         * shown, only counted.
+         */
+        private static Query query(String query, boolean jdbc) {
             Map<String, String> params = new LinkedHashMap<>();
-            if (query.isEmpty()) {
-                return params;
-            }
+            int ignored = 0;
+            int n = 0;
             for (String pair : query.split("&")) {
                 if (pair.isEmpty()) {
                     continue;
                 }
+                n++;
                 int eq = pair.indexOf('=');
-                String key = eq < 0 ? pair : pair.substring(0, eq);
-                String value = eq < 0 ? "" : pair.substring(eq + 1);
-                if (jdbc) {
-                    params.put(key, formDecode(value, "query parameter"));
-                } else {
-                    params.put(percentDecode(key, "query parameter"), percentDecode(value, "query parameter"));
+                if (eq < 0) {
+                    throw new IllegalArgumentException("url query parameter " + n + " has no '=' (write name=value; "
+                            + AMPERSAND + ")");
+                }
+                String key = jdbc ? pair.substring(0, eq) : percentDecode(pair.substring(0, eq), "query parameter");
+                String raw = pair.substring(eq + 1);
+                String value = jdbc ? formDecode(raw, "query parameter") : percentDecode(raw, "query parameter");
+                boolean known = DRIVER_NAMES.contains(key) || !jdbc && LIBPQ_HANDLED.contains(key);
+                if (!known) {
+                    if (!jdbc && LIBPQ_UNSUPPORTED.contains(key)) {
+                        throw new IllegalArgumentException("url query parameter " + n + " is a libpq setting the PostgreSQL "
+                                + "JDBC driver does not support (" + String.join(", ", LIBPQ_UNSUPPORTED) + "): remove it ("
+                                + AMPERSAND + " if it is part of one)");
+                    }
+                    if (!jdbc && anyEqualsIgnoreCase(key)) {
+                        throw new IllegalArgumentException("url query parameter " + n + " differs from a setting only in "
+                                + "case (names are case-sensitive: sslmode, not SSLMODE; " + AMPERSAND + " if it is part of one)");
+                    }
+                    ignored++;
+                    continue;
+                }
+                if (params.putIfAbsent(key, value) != null) {
+                    throw new IllegalArgumentException("url query parameter " + n + " repeats an earlier one (give each "
+                            + "setting once; " + AMPERSAND + " if it is part of one)");
                 }
             }
-            return params;
+            return new Query(params, ignored);
+        }
+
+        private static boolean anyEqualsIgnoreCase(String key) {
+            return Stream.of(DRIVER_NAMES, LIBPQ_HANDLED, LIBPQ_UNSUPPORTED).flatMap(Collection::stream)
+                    .anyMatch(key::equalsIgnoreCase);
         }
 
         /** libpq's decoding: {@code %XX} only; a {@code +} stays a plus. */
@@ -471,6 +598,16 @@ public final class PostgresCheck implements Check {
         String jdbcUrl() {
             return JDBC + hosts.stream().map(HostPort::toString).collect(Collectors.joining(",")) + "/"
                     + URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
+        }
+
+        /** Whether the driver will verify the server's certificate: sslmode verify-ca or verify-full, or ssl without sslmode. */
+        boolean verifiesCertificates() {
+            String mode = params.get("sslmode");
+            if (mode != null) {
+                return mode.startsWith("verify-");
+            }
+            String ssl = params.get("ssl");
+            return ssl != null && (ssl.isEmpty() || ssl.equalsIgnoreCase("true"));
         }
 
         Properties properties(int timeoutSeconds) {

@@ -40,13 +40,16 @@ import javax.net.ssl.SSLSocket;
         severity = Severity.HIGH,
         summary = """
                 Connects to Redis at `host`:`port` (over TLS when `tls` is true, verifying the certificate \
-                and the host name), authenticates with `AUTH` when a `password` is given, and sends \
+                and the host name), authenticates with `AUTH` when a `password` is given (`AUTH username \
+                password` for a Redis 6+ ACL user when `username` is given too), and sends \
                 `PING`. It passes only when the reply is exactly `+PONG`; the round trip is the \
                 `ping_ms` metric and the server's `redis_version` (from `INFO server`, when it answers \
                 quickly) is in the message. It fails when the host does not resolve, nothing listens, \
                 no answer comes before the deadline, the password is rejected (`-WRONGPASS`, \
                 `-ERR invalid password`), the server wants a password the item does not give \
-                (`-NOAUTH`), the item gives a password the server does not have, the server does not \
+                (`-NOAUTH`), the item gives a password the server does not have (said to accept anyone \
+                only when a `PING` without `AUTH`, on a new connection, answers `+PONG`: a disabled \
+                default user gets the same reply to `AUTH`), the server does not \
                 speak TLS while `tls` is true, or any other reply comes (`-LOADING`, `-DENIED`, \
                 something that is not Redis): the reply is shown, at most 4 KiB of it read. A TLS \
                 certificate airworthy cannot verify (an unknown CA, another host name) is an error: it \
@@ -62,8 +65,10 @@ import javax.net.ssl.SSLSocket;
                 password; configure it in the service. `-WRONGPASS`: the password differs from the \
                 server's `requirepass` or ACL user. "has no password set": set one on the server \
                 (`requirepass` in redis.conf, or `ACL SETUSER default on >secret`): a Redis without \
-                one accepts anyone who can reach it. `-DENIED`: protected mode; bind to the service \
-                network and set a password. `-LOADING`: wait for the dataset to load before sending \
+                one accepts anyone who can reach it. "refused AUTH: ... without any password \
+                configured" while `PING` without `AUTH` gets `-NOAUTH`: the default user is disabled; \
+                give the ACL user the service logs in as with `username`. `-DENIED`: protected mode; \
+                bind to the service network and set a password. `-LOADING`: wait for the dataset to load before sending \
                 traffic. For TLS, serve a certificate for the host name the service uses, and pass a \
                 private CA with `--ca`.""",
         example = """
@@ -80,6 +85,8 @@ import javax.net.ssl.SSLSocket;
             @Param(name = "port", type = ParamType.INTEGER, defaultValue = "6379", description = "TCP port (1-65535)."),
             @Param(name = "password", description = "Password sent with `AUTH` before `PING`; take it from the "
                     + "environment, e.g. `\"${REDIS_PASSWORD}\"`. Omit it when the server needs none. Never shown."),
+            @Param(name = "username", description = "ACL user (Redis 6+) the service logs in as: the check then sends "
+                    + "`AUTH username password`. Needs `password`. Omit it for `requirepass` or the default user."),
             @Param(name = "tls", type = ParamType.BOOLEAN, defaultValue = "false",
                     description = "Connect over TLS 1.2+ and verify the certificate (JDK CAs and `--ca`) and host name.")
         })
@@ -95,67 +102,105 @@ public final class RedisCheck implements Check {
         Params p = ctx.params();
         String host = Dial.bare(p.string("host"));
         int port = (int) p.integer("port");
-        String password = p.optionalString("password").orElse(null);
-        boolean tls = p.bool("tls");
-        String where = Dial.where(host, port);
         Duration budget = Dial.budget(ctx);
-        long end = System.nanoTime() + budget.toNanos();
+        Target target = new Target(ctx, host, port, p.bool("tls"), p.optionalString("username").orElse(null),
+                p.optionalString("password").orElse(null), budget, System.nanoTime() + budget.toNanos());
         Outcome out = new Outcome();
-        Dial.Connected connected;
+        Socket socket;
         try {
-            connected = Dial.connect(host, port, budget, out);
-        } catch (Dial.Unreachable e) {
-            out.fail("svc.redis." + e.reason().rule(), e.getMessage());
-            return out.result("");
+            socket = open(target, out);
+        } catch (Stop e) {
+            return e.result;
         }
-        try (connected) {
-            Socket socket = connected.socket();
-            if (tls) {
-                try {
-                    SSLSocket s = handshake(ctx, socket, host, port, end);
-                    out.evidence("TLS " + s.getSession().getProtocol() + " " + s.getSession().getCipherSuite()
-                            + ", certificate verified for " + host);
-                    socket = s;
-                } catch (SocketTimeoutException e) {
-                    out.fail("svc.redis.timeout", "connected to " + where + ", but no answer to the TLS handshake within "
-                            + Dial.Numbers.seconds(budget) + " (does the server have TLS enabled?)");
-                    return out.result("");
-                } catch (SSLException e) {
-                    Dial.interruptedBy(e);
-                    CertificateException certificate = certificateProblem(e);
-                    if (certificate != null) {
-                        String reason = certificateReason(certificate);
-                        return out.error("cannot verify the TLS certificate of " + where + ": " + reason
-                                + (reason.contains("matching") ? " (the certificate is for another name)"
-                                        : " (if it is from a private CA, pass the CA with --ca)"));
-                    }
-                    out.fail("svc.redis.tls", "no TLS connection to " + where + ": " + root(e)
-                            + " (does the server have TLS enabled on this port?)");
-                    return out.result("");
-                } catch (IOException e) {
-                    Dial.interruptedBy(e);
-                    out.fail("svc.redis.tls", "no TLS connection to " + where + ": " + root(e)
-                            + " (does the server have TLS enabled on this port?)");
-                    return out.result("");
-                }
-            }
-            Session session = new Session(socket, end, password);
-            return converse(session, out, where, budget, password, tls);
+        try (socket) {
+            Session session = new Session(socket, target.end(), target.password());
+            return converse(target, session, out);
         }
     }
 
-    private static CheckResult converse(Session session, Outcome out, String where, Duration budget, String password,
-            boolean tls) throws InterruptedException {
+    /** Where and how to connect, and the time the whole check may take. */
+    private record Target(CheckContext ctx, String host, int port, boolean tls, String username, String password,
+            Duration budget, long end) {
+        String where() {
+            return Dial.where(host, port);
+        }
+    }
+
+    /** A connection that could not be set up: {@link #result} says why (a finding, or an error). */
+    private static final class Stop extends Exception {
+        private final transient CheckResult result;
+
+        Stop(CheckResult result) {
+            super(null, null, false, false);
+            this.result = result;
+        }
+    }
+
+    /**
+     * A connection to the target, over TLS when asked, within what is left of the deadline.
+     *
+     * @throws Stop after recording in {@code out} why there is none
+     */
+    private static Socket open(Target t, Outcome out) throws Stop, InterruptedException {
+        String where = t.where();
+        Dial.Connected connected;
+        try {
+            connected = Dial.connect(t.host(), t.port(), Duration.ofNanos(Math.max(0, t.end() - System.nanoTime())), out);
+        } catch (Dial.Unreachable e) {
+            out.fail("svc.redis." + e.reason().rule(), e.getMessage());
+            throw new Stop(out.result(""));
+        }
+        if (!t.tls()) {
+            return connected.socket();
+        }
+        try {
+            SSLSocket s = handshake(t.ctx(), connected.socket(), t.host(), t.port(), t.end());
+            out.evidence("TLS " + s.getSession().getProtocol() + " " + s.getSession().getCipherSuite()
+                    + ", certificate verified for " + t.host());
+            return s;
+        } catch (SocketTimeoutException e) {
+            connected.close();
+            out.fail("svc.redis.timeout", "connected to " + where + ", but no answer to the TLS handshake within "
+                    + Dial.Numbers.seconds(t.budget()) + " (does the server have TLS enabled?)");
+        } catch (SSLException e) {
+            connected.close();
+            Dial.interruptedBy(e);
+            CertificateException certificate = certificateProblem(e);
+            if (certificate != null) {
+                String reason = certificateReason(certificate);
+                throw new Stop(out.error("cannot verify the TLS certificate of " + where + ": " + reason
+                        + (reason.contains("matching") ? " (the certificate is for another name)"
+                                : " (if it is from a private CA, pass the CA with --ca)")));
+            }
+            out.fail("svc.redis.tls", "no TLS connection to " + where + ": " + root(e)
+                    + " (does the server have TLS enabled on this port?)");
+        } catch (IOException e) {
+            connected.close();
+            Dial.interruptedBy(e);
+            out.fail("svc.redis.tls", "no TLS connection to " + where + ": " + root(e)
+                    + " (does the server have TLS enabled on this port?)");
+        }
+        throw new Stop(out.result(""));
+    }
+
+    private static CheckResult converse(Target t, Session session, Outcome out) throws InterruptedException {
+        String where = t.where();
+        String password = t.password();
         String command = password != null ? "AUTH" : "PING";
         try {
             if (password != null) {
-                session.send("AUTH", password);
-                out.evidence("> AUTH ****");
+                if (t.username() != null) {
+                    session.send("AUTH", t.username(), password);
+                    out.evidence("> AUTH " + t.username() + " ****");
+                } else {
+                    session.send("AUTH", password);
+                    out.evidence("> AUTH ****");
+                }
                 Reply r = session.read();
                 out.evidence("< " + session.show(r));
                 if (!r.is("+OK")) {
                     if (r.text().startsWith("-")) {
-                        out.fail("svc.redis.auth", authFailure(where, session.show(r)));
+                        out.fail("svc.redis.auth", authFailure(t, session.show(r), out));
                     } else {
                         out.fail("svc.redis.reply", where + " answered AUTH with " + describe(session, r) + ", not +OK");
                     }
@@ -173,7 +218,7 @@ public final class RedisCheck implements Check {
                 if (r.text().startsWith("-NOAUTH")) {
                     out.fail("svc.redis.auth", where + " requires a password and the item gives none: " + session.show(r));
                 } else if (wrongPassword(r.text())) {
-                    out.fail("svc.redis.auth", authFailure(where, session.show(r)));
+                    out.fail("svc.redis.auth", authFailure(t, session.show(r), out));
                 } else {
                     out.fail("svc.redis.reply", where + " answered PING with " + describe(session, r) + ", not +PONG");
                 }
@@ -184,16 +229,16 @@ public final class RedisCheck implements Check {
             List<String> notes = new ArrayList<>();
             version.ifPresent(v -> notes.add("Redis " + v));
             if (password != null) {
-                notes.add("authenticated");
+                notes.add(t.username() == null ? "authenticated" : "authenticated as " + t.username());
             }
-            if (tls) {
+            if (t.tls()) {
                 notes.add("TLS");
             }
             return out.result("PING → PONG from " + where + " in " + Dial.Numbers.ms(ms) + " ms"
                     + (notes.isEmpty() ? "" : " (" + String.join(", ", notes) + ")"));
         } catch (SocketTimeoutException e) {
             out.fail("svc.redis.timeout", "connected to " + where + ", but no reply to " + command + " within "
-                    + Dial.Numbers.seconds(budget));
+                    + Dial.Numbers.seconds(t.budget()));
             return out.result("");
         } catch (IOException e) {
             Dial.interruptedBy(e);
@@ -231,15 +276,61 @@ public final class RedisCheck implements Check {
                 || reply.startsWith("-ERR invalid username-password");
     }
 
-    private static String authFailure(String where, String shown) {
+    /**
+     * What a refused AUTH means. "No password configured" is Redis's answer to a one-argument
+     * AUTH whenever the default user has no password, including when that user is disabled and
+     * clients must log in as an ACL user: so the server is called open only after a PING without
+     * AUTH, on a new connection, answers +PONG.
+     */
+    private static String authFailure(Target t, String shown, Outcome out) throws InterruptedException {
+        String where = t.where();
         if (shown.contains("without any password configured") || shown.contains("no password is set")) {
-            return where + " has no password set, but the item gives one: clients that send AUTH get an error, "
-                    + "and the server accepts anyone who can reach it: " + shown;
+            Optional<Anonymous> anonymous = anonymousPing(t, out);
+            if (anonymous.isPresent() && anonymous.get().pong()) {
+                return where + " has no password set, but the item gives one: clients that send AUTH get an error, "
+                        + "and the server accepts anyone who can reach it (PING without AUTH answered +PONG): " + shown;
+            }
+            return where + " refused AUTH: " + shown + anonymous.map(a -> " (the default user may be disabled: if the "
+                    + "service logs in as an ACL user, give its username; PING without AUTH answered " + a.shown() + ")")
+                    .orElse(" (could not check whether it answers clients that do not authenticate)");
         }
         if (wrongPassword(shown)) {
             return where + " rejected the password: " + shown;
         }
+        if (t.username() != null && shown.contains("wrong number of arguments")) {
+            return where + " refused AUTH: " + shown + " (Redis before 6 has no ACL users: omit username)";
+        }
         return where + " refused AUTH: " + shown;
+    }
+
+    /** The reply to a PING that did not authenticate: whether it is exactly +PONG, and as shown. */
+    private record Anonymous(boolean pong, String shown) {
+    }
+
+    /** The reply to PING on a new connection that does not authenticate; empty when there was none. */
+    private static Optional<Anonymous> anonymousPing(Target t, Outcome out) throws InterruptedException {
+        Outcome probe = new Outcome();
+        Socket socket;
+        try {
+            socket = open(t, probe);
+        } catch (Stop e) {
+            out.evidence(e.result.evidence());
+            return Optional.empty();
+        }
+        out.evidence(probe.result("").evidence());
+        try (socket) {
+            Session session = new Session(socket, t.end(), t.password());
+            session.send("PING");
+            out.evidence("> PING (a new connection, without AUTH)");
+            Reply r = session.read();
+            out.evidence("< " + session.show(r));
+            return r.complete() || !r.text().isEmpty() ? Optional.of(new Anonymous(r.is("+PONG"), session.show(r)))
+                    : Optional.empty();
+        } catch (IOException e) {
+            Dial.interruptedBy(e);
+            out.evidence("no reply to PING without AUTH: " + root(e));
+            return Optional.empty();
+        }
     }
 
     private static String describe(Session session, Reply r) {
@@ -416,6 +507,12 @@ public final class RedisCheck implements Check {
         problems.addAll(Dial.portProblems("port", p.integer("port")));
         if (p.optionalString("password").filter(String::isEmpty).isPresent()) {
             problems.add("password is empty; omit it when the server needs none");
+        }
+        Optional<String> username = p.optionalString("username");
+        if (username.filter(String::isEmpty).isPresent()) {
+            problems.add("username is empty; omit it to log in as the default user");
+        } else if (username.isPresent() && p.optionalString("password").isEmpty()) {
+            problems.add("username needs a password (the check sends AUTH username password)");
         }
         return problems;
     }

@@ -24,9 +24,12 @@ import java.util.List;
                 Opens a TCP connection to `host`:`port` from where airworthy runs, within the item's \
                 deadline, and closes it without sending anything. It passes when the connection is \
                 accepted (the time to connect is the `connect_ms` metric). It fails when the name does \
-                not resolve, when nothing listens (connection refused), when no answer comes before the \
-                deadline (a firewall dropping packets, or the host is down) or when the network has no \
-                route there. A host name with several addresses passes when any of them accepts. It \
+                not resolve (or the lookup does not finish before the deadline), when nothing listens \
+                (connection refused), when no answer comes before the deadline (a firewall dropping \
+                packets, or the host is down) or when the network has no route there. A host name with \
+                several addresses passes when any of them accepts: each is tried in turn with an equal \
+                share of the time left (at least 250 ms), so one that drops packets does not use up the \
+                time of the next. It \
                 proves only that something listens: use `svc.postgres` or `svc.redis` to prove the \
                 service answers.""",
         rationale = """

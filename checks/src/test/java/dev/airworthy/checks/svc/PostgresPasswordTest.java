@@ -2,6 +2,7 @@ package dev.airworthy.checks.svc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.airworthy.check.CheckContext;
 import dev.airworthy.check.CheckRegistry;
@@ -11,6 +12,7 @@ import dev.airworthy.check.Params;
 import dev.airworthy.check.SharedResources;
 import dev.airworthy.check.Status;
 import dev.airworthy.checklist.Checklist;
+import dev.airworthy.checklist.ChecklistException;
 import dev.airworthy.checklist.ChecklistLoader;
 import dev.airworthy.checks.fixture.FixtureServer;
 import dev.airworthy.run.ItemResult;
@@ -121,6 +123,56 @@ class PostgresPasswordTest {
         }
     }
 
+    /**
+     * A password with an unencoded {@code &} is cut there, and what follows looks like another
+     * query parameter: no piece of it may reach the display of the URL, a message, the evidence,
+     * a finding or a checklist error. Without '=' the URL is rejected; with '=' the piece is a name
+     * the driver does not use, which is neither passed on nor shown.
+     */
+    @Test
+    void aPasswordCutByAnUnencodedAmpersandLeaksNoPiece(@TempDir Path repo) throws Exception {
+        List<String> pieces = List.of("Xy7", "q9Zk", "Zk!mP", "Wv42");
+        List<String> rejected = List.of(
+                "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&password=Xy7&q9Zk!mP",
+                "postgres://127.0.0.1:5432/test?user=postgres&password=Xy7&q9Zk!mP",
+                "postgresql://postgres:Xy7@127.0.0.1/test?sslmode=disable&q9Zk!mP");
+        for (String url : rejected) {
+            List<String> problems = new PostgresCheck().validate(new Params(Map.of("url", url)));
+            assertThat(problems).as("problems with %s", url).isNotEmpty()
+                    .allMatch(p -> p.contains("percent-encode & in the password as %26"))
+                    .noneMatch(p -> pieces.stream().anyMatch(p::contains));
+            assertThatThrownBy(() -> new PostgresCheck().run(context(url))).as("run of %s", url)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .satisfies(e -> assertThat(pieces).noneMatch(e.getMessage()::contains));
+        }
+        StringBuilder yaml = new StringBuilder("airworthy: 1\nsections:\n  - title: Dependencies\n    items:\n");
+        for (int i = 0; i < rejected.size(); i++) {
+            yaml.append("      - { id: db").append(i).append(", check: svc.postgres, with: { url: \"").append(rejected.get(i))
+                    .append("\" } }\n");
+        }
+        ChecklistException e = catchThrowableOfType(ChecklistException.class,
+                () -> new ChecklistLoader(REGISTRY, Map.of()).load("pw.yml", yaml.toString(), repo));
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).hasSize(rejected.size()).map(Object::toString)
+                .noneMatch(p -> pieces.stream().anyMatch(p::contains));
+
+        // With '=', the piece reads as a parameter nobody uses: not passed on, not shown.
+        List<String> ignored = List.of(
+                "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&password=Xy7&q9Zk=Wv42",
+                "postgresql://postgres@127.0.0.1/test?password=Xy7&q9Zk=Wv42&sslmode=disable");
+        for (String url : ignored) {
+            assertThat(new PostgresCheck().validate(new Params(Map.of("url", url)))).as("problems with %s", url).isEmpty();
+            PostgresCheck.PgUrl parsed = PostgresCheck.PgUrl.parse(url);
+            assertThat(parsed.display()).as("display of %s", url).doesNotContain("q9Zk").doesNotContain("Wv42");
+            assertThat(parsed.properties(5).stringPropertyNames()).doesNotContain("q9Zk");
+            CheckResult r = new PostgresCheck().run(context(url));
+            assertThat(r.status()).as("%s: %s", url, r.message()).isEqualTo(Status.PASS);
+            assertThat(r.evidence()).anyMatch(l -> l.contains("ignored 1 query parameter"));
+            assertThat(texts(r.message(), r.evidence(), r.findings())).as("output for %s", url)
+                    .noneMatch(t -> pieces.stream().anyMatch(t::contains));
+        }
+    }
+
     @Test
     void parsesBothFormsAsTheirClientsDo() {
         PostgresCheck.PgUrl j = PostgresCheck.PgUrl.parse(
@@ -169,6 +221,19 @@ class PostgresPasswordTest {
                 .hasMessageContaining("require_auth is not supported");
         assertThatThrownBy(() -> PostgresCheck.PgUrl.parse("jdbc:postgresql://db/app?sslmode=on"))
                 .hasMessageContaining("sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full");
+
+        PostgresCheck.PgUrl prisma = PostgresCheck.PgUrl.parse("postgresql://app@db/app?schema=public&sslmode=require&connection_limit=5");
+        assertThat(prisma.params()).as("names neither libpq nor the driver uses").containsOnly(Map.entry("sslmode", "require"));
+        assertThat(prisma.ignored()).isEqualTo(2);
+        assertThat(prisma.display()).isEqualTo("postgresql://app@db:5432/app?sslmode=require");
+        assertThatThrownBy(() -> PostgresCheck.PgUrl.parse("postgres://db/app?sslmode=require&hostaddr=10.0.0.9"))
+                .hasMessageStartingWith("url query parameter 2 is a libpq setting the PostgreSQL JDBC driver does not support");
+        assertThatThrownBy(() -> PostgresCheck.PgUrl.parse("postgres://db/app?SSLMODE=require"))
+                .hasMessageStartingWith("url query parameter 1 differs from a setting only in case");
+        assertThatThrownBy(() -> PostgresCheck.PgUrl.parse("jdbc:postgresql://db/app?user=a&password=b&user=c"))
+                .hasMessageStartingWith("url query parameter 3 repeats an earlier one");
+        assertThatThrownBy(() -> PostgresCheck.PgUrl.parse("jdbc:postgresql://db/app?ssl&user=a"))
+                .hasMessage("url query parameter 1 has no '=' (write name=value; percent-encode & in the password as %26)");
     }
 
     private static CheckContext context(String url) {

@@ -63,6 +63,19 @@ class SvcValidationTest {
     }
 
     @Test
+    void aRedisUsernameNeedsAPassword() throws Exception {
+        assertThat(errors("""
+                - { id: a, check: svc.redis, with: { host: cache, username: app } }
+                - { id: b, check: svc.redis, with: { host: cache, username: "", password: x } }
+                """)).containsExactly(
+                "item 'a': username needs a password (the check sends AUTH username password)",
+                "item 'b': username is empty; omit it to log in as the default user");
+        loads("""
+                - { id: a, check: svc.redis, with: { host: cache, username: app, password: x } }
+                """);
+    }
+
+    @Test
     void postgresTakesOnlyPostgresUrls() {
         assertThat(errors("""
                 - { id: a, check: svc.postgres, with: { url: "mysql://db/app" } }
