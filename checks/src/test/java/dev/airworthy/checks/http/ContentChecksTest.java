@@ -2,6 +2,7 @@ package dev.airworthy.checks.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.airworthy.check.Finding;
 import dev.airworthy.check.Status;
@@ -10,7 +11,11 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +110,10 @@ class ContentChecksTest {
         assertThat(rules("/.env.production", "export SECRET_KEY=abc\n")).containsExactly(DebugOffCheck.SENSITIVE);
         assertThat(rules("/.env", "not found")).isEmpty();
         assertThat(rules("/.env", "Hello\nworld\nthis is\nan ordinary text page\nFOO=bar")).as("KEY=VALUE lines are a minority").isEmpty();
+        assertThat(rules("/.env", "db_password=hunter2\napi_key=sk_live_x")).as("lower-case keys").containsExactly(DebugOffCheck.SENSITIVE);
+        assertThat(rules("/.env", "spring.datasource.password=x\n_private=1\n")).as("dotted keys").containsExactly(DebugOffCheck.SENSITIVE);
+        assertThat(rules("/.env", "Hello there\nthis page is not here\nsee the docs for a=b\nbye")).as("prose").isEmpty();
+        assertThat(rules("/.env", "1=2\n-x=y\n")).as("keys start with a letter or _").isEmpty();
         assertThat(rules("/.git/config", "[core]\n\trepositoryformatversion = 0\n\tbare = false\n")).containsExactly(DebugOffCheck.SENSITIVE);
         assertThat(rules("/.git/HEAD", "ref: refs/heads/main\n")).containsExactly(DebugOffCheck.SENSITIVE);
         assertThat(rules("/.git/HEAD", "3f786850e387550fdab836ed7e6dc881de23001b\n")).containsExactly(DebugOffCheck.SENSITIVE);
@@ -124,6 +133,92 @@ class ContentChecksTest {
         assertThat(rules("/config.json", "{\"apiBaseUrl\":\"https://api.example\",\"sentryDsn\":\"https://k@sentry.io/1\",\"passwordMinLength\":8}"))
                 .as("a public SPA config").isEmpty();
         assertThat(rules("/config.json", "{\"password\":\"${DB_PASSWORD}\",\"secret\":\"\"}")).as("placeholders").isEmpty();
+    }
+
+    private static Exchange cut(String path, String body) {
+        return new Exchange("GET", URI.create("http://h" + path), 200, HttpHeaders.of(Map.of(), (a, b) -> true),
+                body.getBytes(StandardCharsets.UTF_8), true, 1);
+    }
+
+    @Test
+    void jsonCutShortIsJudgedByWhatWasReadOrNotJudged() {
+        String env = "{\"activeProfiles\":[\"prod\"],\"propertySources\":[{\"name\":\"systemEnvironment\",\"properties\":{\"A\":{\"val";
+        assertThat(DebugOffCheck.inspect("/actuator/env", cut("/actuator/env", env))).extracting(DebugOffCheck.Hit::rule)
+                .containsExactly(DebugOffCheck.SENSITIVE);
+        String props = "  {\"contexts\":{\"application\":{\"beans\":{\"spring.datasource-org.springframework.boot.autoconfigure.jdbc";
+        assertThat(DebugOffCheck.inspect("/actuator/configprops", cut("/actuator/configprops", props))).extracting(DebugOffCheck.Hit::rule)
+                .containsExactly(DebugOffCheck.SENSITIVE);
+        String config = "{\"db\":{\"password\":\"s3cret-value\"},\"features\":[1,2,3,";
+        assertThat(DebugOffCheck.inspect("/config.json", cut("/config.json", config))).extracting(DebugOffCheck.Hit::rule)
+                .containsExactly(DebugOffCheck.SENSITIVE);
+
+        String clean = "{\"features\":{\"a\":true,\"b\":{\"password\":\"s3cret-va";
+        Exchange x = cut("/config.json", clean);
+        List<DebugOffCheck.Hit> hits = DebugOffCheck.inspect("/config.json", x);
+        assertThat(hits).as("a value cut in the middle is not a value").isEmpty();
+        assertThat(DebugOffCheck.notJudged(x, hits)).get().asString().contains("more than 256 KiB of JSON, cut short");
+        assertThat(DebugOffCheck.notJudged(cut("/", "<!doctype html><html><body>" + "<p>x</p>"), List.of()))
+                .as("a long page is judged by its start").isEmpty();
+        assertThat(DebugOffCheck.notJudged(cut("/x.json", "[1,2,3,"), List.of())).as("an array is never a config object").isEmpty();
+        Exchange complete = new Exchange("GET", URI.create("http://h/config.json"), 200, HttpHeaders.of(Map.of(), (a, b) -> true),
+                "{\"a\":1}".getBytes(StandardCharsets.UTF_8), false, 1);
+        assertThat(DebugOffCheck.notJudged(complete, List.of())).isEmpty();
+        Exchange limited = new Exchange("GET", URI.create("http://h/.env"), 429, HttpHeaders.of(Map.of(), (a, b) -> true),
+                "Too Many Requests".getBytes(StandardCharsets.UTF_8), false, 1);
+        assertThat(DebugOffCheck.notJudged(limited, List.of())).get().asString().contains("answered 429");
+    }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /**
+     * Runs {@code r} and requires it to take well under a second of CPU (CPU, not wall time: the
+     * build machine is shared). The preemptive timeout only stops a runaway from holding up the build.
+     */
+    private static void quickly(String what, Runnable r) {
+        long[] cpu = new long[1];
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            long start = THREADS.getCurrentThreadCpuTime();
+            r.run();
+            cpu[0] = THREADS.getCurrentThreadCpuTime() - start;
+        }, what);
+        assertThat(cpu[0] / 1_000_000).as("CPU ms for " + what).isLessThan(1000);
+    }
+
+    private static String printable(String body) {
+        String head = body.length() > 24 ? body.substring(0, 24) : body;
+        return head.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + "… (" + body.length() + " chars)";
+    }
+
+    @Test
+    void hostileBodiesAreInspectedQuickly() {
+        int n = DebugOffCheck.BODY_KEPT;
+        // Every detector runs on every path; a few only on some (dotenv, Subversion, SQL dump, JSON config).
+        Map<String, List<String>> cases = new java.util.LinkedHashMap<>();
+        for (String body : List.of("\n".repeat(n), " \n".repeat(n / 2), "\r\n".repeat(n / 2), "\t\n \n\n".repeat(n / 5),
+                "<".repeat(n), "<<<<>".repeat(n / 5), "a".repeat(n), "a.".repeat(n / 2), "a/".repeat(n / 2),
+                "at ".repeat(n / 3), "at " + "a.".repeat(n / 2), "at System.A(".repeat(n / 12), "<br".repeat(n / 3),
+                "<title>".repeat(n / 7), "&#".repeat(n / 2), "Active connections: 1 " + " \n".repeat(n / 2),
+                "goroutine 1 [running]:".repeat(n / 22), "Warning: in ".repeat(n / 12), "#1 /a".repeat(n / 5),
+                "Server Error in '".repeat(n / 17), "\\n".repeat(n / 2))) {
+            cases.put(body, List.of("/.env"));
+        }
+        cases.put("10" + "\n".repeat(n), List.of("/.svn/entries"));
+        cases.put("[core]" + "\n".repeat(n), List.of("/.git/config"));
+        cases.put("aws_access_key_id" + " \n".repeat(n / 2), List.of("/.aws/credentials"));
+        cases.put("CREATE TABLE ".repeat(n / 13), List.of("/backup.sql"));
+        cases.put("{\"a\":".repeat(n / 5), List.of("/config.json"));
+        cases.put("{\"a\":[" + "1,".repeat(n / 2), List.of("/config.json"));
+        cases.put("{" + "\"password\":\"\",".repeat(n / 14), List.of("/config.json"));
+        rules("/.env", "A=1\n".repeat(100)); // warm up
+        for (var c : cases.entrySet()) {
+            byte[] bytes = c.getKey().getBytes(StandardCharsets.UTF_8);
+            for (String path : c.getValue()) {
+                boolean truncated = c.getKey().startsWith("{");
+                Exchange x = new Exchange("GET", URI.create("http://h" + path), 200, HttpHeaders.of(Map.of(), (a, b) -> true),
+                        bytes, truncated, 1);
+                quickly(path + ": " + printable(c.getKey()), () -> DebugOffCheck.inspect(path, x));
+            }
+        }
     }
 
     @Test
