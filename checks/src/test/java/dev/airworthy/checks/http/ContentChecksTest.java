@@ -274,8 +274,28 @@ class ContentChecksTest {
     void cacheControlVerdicts() {
         Optional<String> none = Optional.empty();
         assertThat(CacheStaticCheck.judge(List.of("public, max-age=31536000, immutable"), none, none, 2026).problem()).isNull();
-        assertThat(CacheStaticCheck.judge(List.of("max-age=60, s-maxage=86400"), none, none, 2026).problem()).isNull();
-        assertThat(CacheStaticCheck.judge(List.of("immutable"), none, none, 2026).problem()).isNull();
+        CacheStaticCheck.Verdict shared = CacheStaticCheck.judge(List.of("max-age=60, s-maxage=86400"), none, none, 2026);
+        assertThat(shared.problem()).contains("only by shared caches");
+        assertThat(shared.warnOnly()).isTrue();
+        assertThat(shared.rule()).isEqualTo("http.cache-static.shared-only");
+        assertThat(CacheStaticCheck.judge(List.of("public, s-maxage=31536000, max-age=0"), none, none, 2026).warnOnly()).isTrue();
+        assertThat(CacheStaticCheck.judge(List.of("s-maxage=31536000"), none, none, 2026).problem()).contains("only by shared caches");
+        assertThat(CacheStaticCheck.judge(List.of("max-age=31536000, s-maxage=60"), none, none, 2026).problem())
+                .as("browsers read max-age").isNull();
+        assertThat(CacheStaticCheck.judge(List.of("s-maxage=600"), none, none, 2026).problem()).contains("only 600 s");
+        assertThat(CacheStaticCheck.judge(List.of("immutable"), none, none, 2026).problem()).contains("immutable without a lifetime does nothing");
+        assertThat(CacheStaticCheck.judge(List.of("immutable"), none, none, 2026).warnOnly()).isFalse();
+        assertThat(CacheStaticCheck.judge(List.of("immutable"), Optional.of("Mon, 22 Nov 2027 12:00:00 GMT"),
+                Optional.of("Sun, 22 Nov 2026 12:00:00 GMT"), 2026).warnOnly()).as("immutable with Expires").isTrue();
+        assertThat(CacheStaticCheck.judge(List.of("max-age=12345678901234567890123"), none, none, 2026).problem())
+                .as("RFC 9111 1.2.2: a too large delta-seconds is 2^31").isNull();
+        assertThat(CacheStaticCheck.judge(List.of("max-age=12345678901234567890123"), none, none, 2026).lifetime()).contains(2147483648L);
+        CacheStaticCheck.Verdict qualified = CacheStaticCheck.judge(List.of("max-age=31536000, no-cache=\"Set-Cookie, X-Trace\""), none, none, 2026);
+        assertThat(qualified.warnOnly()).isTrue();
+        assertThat(qualified.problem()).contains("no-cache with field names");
+        assertThat(CacheStaticCheck.judge(List.of("private=\"a, no-cache\", max-age=31536000"), none, none, 2026).problem())
+                .as("a comma and a directive name inside quotes").isNull();
+        assertThat(CacheStaticCheck.directives(List.of("a=\"x,\\\"y\", b, c=1")).keySet()).containsExactly("a", "b", "c");
         assertThat(CacheStaticCheck.judge(List.of("Max-Age=\"86400\""), none, none, 2026).problem()).isNull();
         assertThat(CacheStaticCheck.judge(List.of("max-age=31536000, no-store"), none, none, 2026).problem()).contains("no-store");
         assertThat(CacheStaticCheck.judge(List.of("no-cache, max-age=31536000"), none, none, 2026).problem()).contains("no-cache");
@@ -321,6 +341,35 @@ class ContentChecksTest {
         assertThat(links.otherOrigin()).isEqualTo(2);
         assertThat(CacheStaticCheck.links("<base href=\"/static/\"><script src=\"app.js\"></script>", page).sameOrigin())
                 .extracting(URI::toString).containsExactly("http://127.0.0.1:8080/static/app.js");
+    }
+
+    @Test
+    void fingerprintedAssetNames() {
+        for (String fp : List.of("/assets/app.3f2a9c1b.js", "/assets/main-BkX7f3Qa.css", "/static/js/main.3f2a9c1b.chunk.js",
+                "/static/app.3f2a9c1b4d5e.css", "/_next/static/chunks/pages/_app-3f2a9c1b4d5e6f7a.js", "/main-5TFZKEJR.js",
+                "/assets/index-B-h2Xk_9.js", "/assets/index-BkXfQaZp.js", "/build/3f2a9c1b4d/app.js", "/css/app.css?id=3f2a9c1b4d5e6f7a",
+                "/packs/js/application-7c1d3e5f9a0b2c4d6e8f.js", "/img/logo.12345678.png")) {
+            assertThat(CacheStaticCheck.fingerprinted(URI.create("http://h" + fp))).as(fp).isTrue();
+        }
+        for (String plain : List.of("/favicon.ico", "/img/logo.png", "/assets/app.js", "/css/app.css?v=3", "/js/jquery-3.7.1.min.js",
+                "/js/html5shiv.js", "/css/bootstrap-datepicker.min.css", "/js/angular-material.js", "/app-HomePage.js",
+                "/assets/app.77ab01.css", "/fonts/OpenSans-Regular.css", "/img/background.png", "/img/deadbeef.png")) {
+            assertThat(CacheStaticCheck.fingerprinted(URI.create("http://h" + plain))).as(plain).isFalse();
+        }
+    }
+
+    @Test
+    void hostileHtmlIsScannedForLinksQuickly() {
+        int n = HttpProbe.MAX_BODY;
+        URI page = URI.create("http://h/");
+        List<String> pages = List.of("<script ".repeat(n / 8), "<style ".repeat(n / 7), "<img ".repeat(n / 5), "<link ".repeat(n / 6),
+                "<img src=\"".repeat(n / 10), "<img src='".repeat(n / 10), "<img src=\"x\" ".repeat(n / 14), "<script>".repeat(n / 8),
+                "<!--".repeat(n / 4), "<img a=\"" + "x".repeat(n), "<img " + "a ".repeat(n / 2), "<img " + "a=".repeat(n / 2),
+                "<".repeat(n), "<base href=".repeat(n / 11), "<img src=\"/a.png\">".repeat(n / 19));
+        CacheStaticCheck.links("<script src=\"/a.js\"></script>", page); // warm up
+        for (String html : pages) {
+            quickly(printable(html), () -> CacheStaticCheck.links(html, page));
+        }
     }
 
     private static byte[] gzip(byte[] data) throws IOException {
