@@ -254,6 +254,10 @@ class ContentChecksTest {
         assertThat(leak("Via", "1.1 vegur")).isEmpty();
         assertThat(leak("Via", "1.0 fred, 1.1 10.0.0.1:8080")).isEmpty();
         assertThat(leak("Via", "2 abcd.cloudfront.net (CloudFront)")).isEmpty();
+        assertThat(leak("Via", "kong/2.8.1")).get().extracting(Finding::message).asString().contains("(kong/2.8.1)");
+        assertThat(leak("Via", "1.1 vegur, kong/3.4")).get().extracting(Finding::message).asString().contains("(kong/3.4)");
+        assertThat(leak("Via", "HTTP/1.1")).as("a protocol version alone").isEmpty();
+        assertThat(leak("Via", "1.1")).isEmpty();
     }
 
     @Test
