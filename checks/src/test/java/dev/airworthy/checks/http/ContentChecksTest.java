@@ -422,6 +422,7 @@ class ContentChecksTest {
                       - { id: c, check: http.compression, with: { path: "/ok?q=%zz" } }
                       - { id: d, check: http.clock-skew, with: { max-skew: 0s } }
                       - { id: e, check: http.cache-static, with: { paths: ["/a b"] } }
+                      - { id: f, check: http.compression, with: { min-size: -1 } }
                 """;
         ChecklistException e = org.assertj.core.api.Assertions.catchThrowableOfType(ChecklistException.class,
                 () -> new ChecklistLoader(CheckRegistry.load(), Map.of()).load("c.yml", yaml, Path.of(".")));
@@ -430,6 +431,7 @@ class ContentChecksTest {
                 "c.yml:6:41: item 'b': path '/x|y' is not a valid URL path: Illegal character in path",
                 "c.yml:7:43: item 'c': path '/ok?q=%zz' is not a valid URL path: Malformed escape pair",
                 "c.yml:8:42: item 'd': max-skew must be more than 0s",
-                "c.yml:9:44: item 'e': path '/a b' is not a valid URL path: Illegal character in path");
+                "c.yml:9:44: item 'e': path '/a b' is not a valid URL path: Illegal character in path",
+                "c.yml:10:43: item 'f': min-size must be 0 or more bytes");
     }
 }
