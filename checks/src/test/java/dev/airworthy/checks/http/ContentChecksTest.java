@@ -376,6 +376,18 @@ class ContentChecksTest {
         }
     }
 
+    @Test
+    void evidenceShowsTheStartOfABodyWithoutReadingAllOfIt() {
+        byte[] body = ("  first\n\n  words " + "x ".repeat(HttpProbe.MAX_BODY / 2)).getBytes(StandardCharsets.UTF_8);
+        Exchange x = new Exchange("GET", URI.create("http://h/"), 200, HttpHeaders.of(Map.of(), (a, b) -> true), body, true, 1);
+        String line = x.evidence().get(1);
+        assertThat(line).startsWith("< body: first words x x").endsWith("…");
+        assertThat(line.length()).isLessThanOrEqualTo("< body: ".length() + 201);
+        Exchange small = new Exchange("GET", URI.create("http://h/"), 200, HttpHeaders.of(Map.of(), (a, b) -> true),
+                " ok\n".getBytes(StandardCharsets.UTF_8), false, 1);
+        assertThat(small.evidence()).containsExactly(small.summary(), "< body: ok");
+    }
+
     private static byte[] gzip(byte[] data) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
