@@ -9,6 +9,7 @@ import dev.airworthy.check.CheckResult;
 import dev.airworthy.check.NotApplicable;
 import dev.airworthy.check.Outcome;
 import dev.airworthy.check.Param;
+import dev.airworthy.check.ParamType;
 import dev.airworthy.check.Params;
 import dev.airworthy.check.Severity;
 import java.io.ByteArrayInputStream;
@@ -34,12 +35,13 @@ import java.util.zip.InflaterInputStream;
         summary = """
                 Fetches a page with `Accept-Encoding: gzip, br`. When the response is 2xx, text-like \
                 (`text/*`, JSON, JavaScript, XML, SVG, `application/*+json`, `application/*+xml`) and \
-                its decoded body is 1 KiB or more, it must carry `Content-Encoding` gzip, br, zstd or \
+                its decoded body is `min-size` bytes or more (default 2048, Spring Boot's \
+                `server.compression.min-response-size`), it must carry `Content-Encoding` gzip, br, zstd or \
                 deflate, or the check fails. A gzip or deflate body must also decode (airworthy \
                 decompresses at most 1 MiB, so a compression bomb costs nothing); one that does not \
                 fails. Brotli and zstd cannot be decoded with the JDK: they are accepted on the header, \
                 and the evidence says so. An encoding the request did not offer (zstd, deflate) warns: \
-                clients that lack it cannot read the page. Bodies under 1 KiB, non-text types, \
+                clients that lack it cannot read the page. Bodies under `min-size`, non-text types, \
                 responses without a Content-Type and redirects are skipped with the reason; a 4xx or 5xx \
                 answer is an error. Metrics: `body_bytes` (decoded), `encoded_bytes` (on the wire) and \
                 `ratio` (decoded / encoded).""",
@@ -70,10 +72,12 @@ import java.util.zip.InflaterInputStream;
             "https://www.rfc-editor.org/rfc/rfc1952",
             "https://www.rfc-editor.org/rfc/rfc7932"},
         params = {
-            @Param(name = "path", defaultValue = "/", description = "Page to fetch.")
+            @Param(name = "path", defaultValue = "/", description = "Page to fetch."),
+            @Param(name = "min-size", type = ParamType.INTEGER, defaultValue = "2048",
+                    description = "Smallest body, in bytes (decoded), that must be compressed. 2048 is Spring Boot's default; "
+                            + "nginx's `gzip_min_length` defaults to 20, and 1024 is common.")
         })
 public final class CompressionCheck implements Check {
-    static final int MIN_SIZE = 1024;
     /** The most airworthy ever decompresses of one body. */
     static final int MAX_DECODED = HttpProbe.MAX_BODY;
     private static final String ACCEPT = "gzip, br";
@@ -84,6 +88,7 @@ public final class CompressionCheck implements Check {
     @Override
     public CheckResult run(CheckContext ctx) throws Exception {
         String path = ctx.params().string("path");
+        long minSize = ctx.params().integer("min-size");
         Exchange x = HttpProbe.of(ctx).send(ctx, "GET", HttpProbe.resolve(ctx.requireUrl(), path),
                 Map.of("Accept-Encoding", ACCEPT), null);
         Outcome out = new Outcome();
@@ -118,8 +123,9 @@ public final class CompressionCheck implements Check {
         out.metric("encoded_bytes", x.body().length);
 
         if (codings.isEmpty()) {
-            if (x.body().length < MIN_SIZE) {
-                throw new NotApplicable(path + " body is " + x.body().length + " bytes, under 1 KiB: too small to gain from compression");
+            if (x.body().length < minSize) {
+                throw new NotApplicable(path + " body is " + x.body().length + " bytes, under min-size (" + minSize
+                        + " bytes): too small to gain from compression");
             }
             out.metric("body_bytes", x.body().length);
             out.metric("ratio", 1.0);
@@ -152,9 +158,9 @@ public final class CompressionCheck implements Check {
                     + " but the body does not decode: " + e.getMessage());
             return out.result("");
         }
-        if (!d.capped() && d.size() < MIN_SIZE && !x.truncated()) {
-            throw new NotApplicable(path + " body is " + d.size() + " bytes decoded, under 1 KiB: too small to matter (it is "
-                    + String.join(", ", codings) + " encoded)");
+        if (!d.capped() && d.size() < minSize && !x.truncated()) {
+            throw new NotApplicable(path + " body is " + d.size() + " bytes decoded, under min-size (" + minSize
+                    + " bytes): too small to matter (it is " + String.join(", ", codings) + " encoded)");
         }
         out.metric("body_bytes", d.size());
         if (x.body().length > 0) {
@@ -234,6 +240,12 @@ public final class CompressionCheck implements Check {
 
     @Override
     public List<String> validate(Params p) {
-        return new ArrayList<>(HttpProbe.pathProblems("path", p.string("path")));
+        List<String> problems = new ArrayList<>(HttpProbe.pathProblems("path", p.string("path")));
+        if (p.integer("min-size") < 0) {
+            problems.add("min-size must be 0 or more bytes");
+        } else if (p.integer("min-size") > HttpProbe.MAX_BODY) {
+            problems.add("min-size must be at most " + HttpProbe.MAX_BODY + " bytes (airworthy reads at most 1 MiB of a body)");
+        }
+        return problems;
     }
 }

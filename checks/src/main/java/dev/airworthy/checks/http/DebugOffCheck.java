@@ -62,7 +62,11 @@ import java.util.zip.GZIPInputStream;
                 PHP source, JSON config with password or secret values). A finding per distinct cause: \
                 the same trace on many paths is one finding that lists them. Evidence shows at most 120 \
                 characters of what was found, with the values of sensitive files left out. \
-                A probe that gets no response at all makes the item `error`, since that path was not judged.""",
+                A path is not judged when its probe gets no response, answers 429 (rate limited) or 503 \
+                (unavailable) without anything found in the body, or sends a JSON object larger than the \
+                256 KiB airworthy keeps of a probe in which the part read shows nothing (a cut document is \
+                judged by its start: an actuator `env` shows itself in its first keys); with nothing found \
+                elsewhere, a path not judged makes the item `error`.""",
         rationale = """
                 A stack trace or a debug page tells an attacker the framework, its version, file paths, \
                 sometimes settings and SQL; the Werkzeug console and H2 console run code. A served `.env`, \
@@ -146,6 +150,7 @@ public final class DebugOffCheck implements Check {
             Map<String, Hit> hitByCause = new LinkedHashMap<>();
             Map<String, Exchange> firstByCause = new LinkedHashMap<>();
             Map<String, List<String>> unanswered = new LinkedHashMap<>();
+            boolean silentOnly = true;
             for (int i = 0; i < order.size(); i++) {
                 String path = order.get(i);
                 Exchange x;
@@ -162,12 +167,18 @@ public final class DebugOffCheck implements Check {
                     continue;
                 }
                 statuses.add(path + " " + x.status());
-                for (Hit hit : inspect(path, x, deadlineNanos)) {
+                List<Hit> hits = inspect(path, x, deadlineNanos);
+                for (Hit hit : hits) {
                     // Traces differ in details (the path in the message); sensitive files are told apart by content.
                     String cause = hit.rule() + "\n" + hit.what() + (hit.rule().equals(SENSITIVE) ? "\n" + hit.excerpt() : "");
                     pathsByCause.computeIfAbsent(cause, k -> new ArrayList<>()).add(path);
                     hitByCause.putIfAbsent(cause, hit);
                     firstByCause.putIfAbsent(cause, x);
+                }
+                Optional<String> notJudged = notJudged(x, hits);
+                if (notJudged.isPresent()) {
+                    unanswered.computeIfAbsent(notJudged.get(), k -> new ArrayList<>()).add(path);
+                    silentOnly = false;
                 }
             }
             out.evidence("probed " + order.size() + " paths (status each): " + String.join(", ", statuses));
@@ -182,14 +193,44 @@ public final class DebugOffCheck implements Check {
             String noResponse = unanswered.entrySet().stream().map(e -> list(e.getValue()) + ": " + e.getKey())
                     .collect(java.util.stream.Collectors.joining("; "));
             if (!out.hasFindings() && missing > 0) {
-                return out.error(missing + " of " + order.size() + " probes got no response, so those paths were not judged ("
-                        + noResponse + ")");
+                return out.error(missing + " of " + order.size() + (silentOnly ? " probes got no response, so those paths were not judged ("
+                        : " probed paths were not judged (") + noResponse + ")");
             }
             if (missing > 0) {
-                out.evidence("no response: " + noResponse);
+                out.evidence("not judged: " + noResponse);
             }
             return out.result("no stack trace, debug page or sensitive file in " + order.size() + " probed paths");
         }
+    }
+
+    /** HTTP statuses that say the path's content was not shown: its probe is as good as unanswered. */
+    private static final Map<Integer, String> UNJUDGED_STATUS = Map.of(429, "rate limited", 503, "unavailable");
+
+    /**
+     * Why a response with nothing found ({@code hits} empty) does not show what its path serves,
+     * or empty when it does: a 429 or 503, or a JSON object cut short by {@link #BODY_KEPT}.
+     */
+    static Optional<String> notJudged(Exchange x, List<Hit> hits) {
+        if (!hits.isEmpty()) {
+            return Optional.empty();
+        }
+        String status = UNJUDGED_STATUS.get(x.status());
+        if (status != null) {
+            return Optional.of("answered " + x.status() + " (" + status + ")");
+        }
+        if (x.truncated() && firstNonBlank(x.body()) == '{') {
+            return Optional.of("more than " + (BODY_KEPT >> 10) + " KiB of JSON, cut short: the rest of the document was not read");
+        }
+        return Optional.empty();
+    }
+
+    /** The first byte that is not whitespace or a UTF-8 byte order mark, or -1. */
+    private static int firstNonBlank(byte[] bytes) {
+        int i = bytes.length >= 3 && (bytes[0] & 0xff) == 0xEF && (bytes[1] & 0xff) == 0xBB && (bytes[2] & 0xff) == 0xBF ? 3 : 0;
+        while (i < bytes.length && (bytes[i] == ' ' || bytes[i] == '\n' || bytes[i] == '\r' || bytes[i] == '\t')) {
+            i++;
+        }
+        return i < bytes.length ? bytes[i] : -1;
     }
 
     private static String list(List<String> paths) {
@@ -227,23 +268,31 @@ public final class DebugOffCheck implements Check {
         /** {@link #text} with HTML tags removed (line-breaking tags become newlines). */
         final String plain;
         final boolean markup;
+        /** The probe kept only the first {@link #BODY_KEPT} bytes. */
+        final boolean truncated;
 
         /** When pattern matching over this body must stop. */
         final long deadlineNanos;
 
-        Body(String path, byte[] bytes) {
-            this(path, bytes, Long.MAX_VALUE);
-        }
-
-        Body(String path, byte[] bytes, long deadlineNanos) {
+        Body(String path, byte[] bytes, boolean truncated, long deadlineNanos) {
             this.deadlineNanos = deadlineNanos;
             this.path = path;
             this.bytes = bytes;
+            this.truncated = truncated;
             this.raw = new String(bytes, StandardCharsets.UTF_8);
-            this.text = decodeEntities(unescapeJson(raw));
-            this.plain = stripTags(text);
+            this.text = decodeEntities(unescapeJson(raw), deadlineNanos);
+            this.plain = stripTags(text, deadlineNanos);
             String start = raw.stripLeading();
             this.markup = start.startsWith("\uFEFF<") || start.startsWith("<");
+        }
+
+        /** {@code view} read through {@link DeadlineText}: a match over it ends by the deadline. */
+        CharSequence bounded(String view) {
+            return DeadlineText.of(view, deadlineNanos);
+        }
+
+        boolean finds(Pattern p, String view) {
+            return p.matcher(bounded(view)).find();
         }
 
         String lowerPath() {
@@ -254,21 +303,86 @@ public final class DebugOffCheck implements Check {
 
         private Optional<JsonNode> json;
 
-        /** The body as a JSON object, parsed once. */
+        /**
+         * The body as a JSON object, parsed once. A body cut short by the probe's cap gives the
+         * part that was read: every member whose value was read whole (see {@link #partialJson}).
+         */
         Optional<JsonNode> json() {
             if (json == null) {
                 json = Optional.empty();
                 String t = raw.strip();
-                if (t.startsWith("{")) {
-                    try {
-                        json = Optional.ofNullable(JSON.readTree(t)).filter(JsonNode::isObject);
-                    } catch (IOException e) {
-                        json = Optional.empty();
+                if (t.startsWith("{") || t.startsWith("\uFEFF{")) {
+                    if (truncated) {
+                        json = partialJson(bytes, deadlineNanos).filter(JsonNode::isObject);
+                    } else {
+                        try {
+                            json = Optional.ofNullable(JSON.readTree(t.startsWith("\uFEFF") ? t.substring(1) : t))
+                                    .filter(JsonNode::isObject);
+                        } catch (IOException e) {
+                            json = Optional.empty();
+                        }
                     }
                 }
             }
             return json;
         }
+    }
+
+    /**
+     * The JSON document at the start of {@code bytes}, as far as it goes: containers left open at
+     * the end are closed, and a member whose value was cut off is left out. Empty when the bytes
+     * do not start a JSON value. Reading stops at the deadline like a pattern match.
+     */
+    static Optional<JsonNode> partialJson(byte[] bytes, long deadlineNanos) {
+        com.fasterxml.jackson.databind.node.JsonNodeFactory nodes = JSON.getNodeFactory();
+        java.util.ArrayDeque<JsonNode> open = new java.util.ArrayDeque<>();
+        JsonNode root = null;
+        String field = null;
+        int tokens = 0;
+        try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(bytes)) {
+            com.fasterxml.jackson.core.JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if ((++tokens & 0xFFF) == 0 && System.nanoTime() - deadlineNanos > 0) {
+                    throw new DeadlineText.Expired();
+                }
+                if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                    field = p.currentName();
+                    continue;
+                }
+                if (t == com.fasterxml.jackson.core.JsonToken.END_OBJECT || t == com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                    open.pop();
+                    if (open.isEmpty()) {
+                        break;
+                    }
+                    continue;
+                }
+                JsonNode value = switch (t) {
+                    case START_OBJECT -> nodes.objectNode();
+                    case START_ARRAY -> nodes.arrayNode();
+                    // getText() reads a string to its end: a string cut off throws here, before it is added.
+                    case VALUE_STRING -> nodes.textNode(p.getText());
+                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> nodes.numberNode(p.getDecimalValue());
+                    case VALUE_TRUE, VALUE_FALSE -> nodes.booleanNode(t == com.fasterxml.jackson.core.JsonToken.VALUE_TRUE);
+                    default -> nodes.nullNode();
+                };
+                JsonNode parent = open.peek();
+                if (parent == null) {
+                    root = value;
+                } else if (parent instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                    o.set(field, value);
+                } else {
+                    ((com.fasterxml.jackson.databind.node.ArrayNode) parent).add(value);
+                }
+                if (value.isContainerNode()) {
+                    open.push(value);
+                } else if (parent == null) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            // The end of what was read, or not JSON past some point: keep what was read whole.
+        }
+        return Optional.ofNullable(root);
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -280,7 +394,7 @@ public final class DebugOffCheck implements Check {
 
     /** As above, every pattern match over the body ending by {@code deadlineNanos} ({@link System#nanoTime()}). */
     static List<Hit> inspect(String path, Exchange x, long deadlineNanos) {
-        Body b = new Body(path, x.body(), deadlineNanos);
+        Body b = new Body(path, x.body(), x.truncated(), deadlineNanos);
         List<Hit> hits = new ArrayList<>();
         for (List<Function<Body, Optional<Hit>>> group : List.of(STACK_TRACES, DEBUG_PAGES, SENSITIVE_DATA)) {
             for (Function<Body, Optional<Hit>> d : group) {
@@ -298,18 +412,24 @@ public final class DebugOffCheck implements Check {
 
     private static final Pattern PYTHON = Pattern.compile(
             "Traceback \\(most recent call last\\):\\s{0,200}File \"[^\"\\n]{1,500}\", line \\d+");
+    // Repeated groups are bounded: Java's regex engine recurses once per repetition of a group, so
+    // "at a.a.a.a…" 100,000 segments long would overflow the stack.
     private static final Pattern JAVA_FRAME = Pattern.compile(
-            "\\bat\\s+(?:[\\w.$@-]*/){0,3}[\\w$]+(?:\\.[\\w$<>-]+)+\\((?:[\\w$.-]+\\.(?:java|kt|kts|scala|groovy|clj):\\d+|Native Method|Unknown Source)\\)");
+            "\\bat\\s+(?:[\\w.$@-]*/){0,3}[\\w$]+(?:\\.[\\w$<>-]+){1,64}\\((?:[\\w$.-]+\\.(?:java|kt|kts|scala|groovy|clj):\\d+|Native Method|Unknown Source)\\)");
     private static final Pattern JAVA_EXCEPTION = Pattern.compile(
-            "\\b(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error)\\b");
+            "\\b(?:[a-z][\\w$]*\\.){1,32}[A-Z][\\w$]*(?:Exception|Error)\\b");
     private static final Pattern NODE_FRAME = Pattern.compile(
             "\\bat\\s+(?:async\\s+)?(?:[\\w$.<>\\[\\]]+(?:\\s\\[as\\s[\\w$]+\\])?\\s+\\()?(?:/|[A-Za-z]:\\\\|node:|file:///)[^\\s()'\"]{1,300}?:\\d+:\\d+\\)?");
-    private static final Pattern GO = Pattern.compile("goroutine \\d+ \\[[^\\]\\n]{1,40}\\]:[\\s\\S]{0,2000}?\\.go:\\d+");
+    // A Go panic and a PHP error are a head followed closely by a tail; see headThenTail.
+    private static final Pattern GO_HEAD = Pattern.compile("goroutine \\d+ \\[[^\\]\\n]{1,40}\\]:");
+    private static final Pattern GO_TAIL = Pattern.compile("\\.go:\\d+");
     // A frame starts where a run of path characters starts: a pattern free to start anywhere in a
     // long run of word characters retries it from every position, which is quadratic.
     private static final Pattern RUBY_FRAME = Pattern.compile("(?<![\\w./-])[\\w./-]{1,300}\\.rb:\\d+:in [`'\u2018][^'\u2019\\n]{1,200}['\u2019]");
-    private static final Pattern PHP_ERROR = Pattern.compile(
-            "(?:Fatal error|Parse error|Warning|Notice|Deprecated|Catchable fatal error)\\s*:\\s+[^\\n]{0,500}?\\s(?:in|thrown in)\\s+(?:/|[A-Za-z]:\\\\)[^\\s]{1,300}?\\.(?:php|inc|phtml)(?:\\s+on line\\s+\\d+|:\\d+)");
+    private static final Pattern PHP_ERROR_HEAD = Pattern.compile(
+            "(?:Fatal error|Parse error|Warning|Notice|Deprecated|Catchable fatal error)\\s{0,10}:\\s{1,10}");
+    private static final Pattern PHP_ERROR_TAIL = Pattern.compile(
+            "\\s(?:in|thrown in)\\s{1,20}(?:/|[A-Za-z]:\\\\)[^\\s]{1,300}?\\.(?:php|inc|phtml)(?:\\s{1,20}on line\\s{1,20}\\d+|:\\d+)");
     private static final Pattern PHP_TRACE = Pattern.compile("Stack trace:\\s*#0\\s+\\S");
     private static final Pattern PHP_FRAME = Pattern.compile("#\\d+ (?:/|[A-Za-z]:\\\\)\\S{1,300}?\\.php\\(\\d+\\): ");
     private static final Pattern DOTNET_FRAME = Pattern.compile(
@@ -319,9 +439,9 @@ public final class DebugOffCheck implements Check {
             b -> find(b, PYTHON, 1, "shows a Python traceback"),
             DebugOffCheck::java,
             b -> find(b, NODE_FRAME, 2, "shows a Node.js stack trace"),
-            b -> find(b, GO, 1, "shows a Go panic with goroutine traces"),
+            b -> headThenTail(b, GO_HEAD, GO_TAIL, 2000, false, "shows a Go panic with goroutine traces"),
             b -> find(b, RUBY_FRAME, 2, "shows a Ruby backtrace"),
-            b -> find(b, PHP_ERROR, 1, "shows a PHP error with file and line"),
+            b -> headThenTail(b, PHP_ERROR_HEAD, PHP_ERROR_TAIL, 500, true, "shows a PHP error with file and line"),
             b -> find(b, PHP_TRACE, 1, "shows a PHP stack trace"),
             b -> find(b, PHP_FRAME, 2, "shows a PHP stack trace"),
             b -> find(b, DOTNET_FRAME, 2, "shows a .NET stack trace"));
@@ -334,7 +454,7 @@ public final class DebugOffCheck implements Check {
             }
             int first = m.start();
             boolean second = m.find();
-            if (second || JAVA_EXCEPTION.matcher(view.substring(Math.max(0, first - 300), first)).find()) {
+            if (second || b.finds(JAVA_EXCEPTION, view.substring(Math.max(0, first - 300), first))) {
                 return Optional.of(new Hit(STACK_TRACE, "shows a Java stack trace", excerpt(view, first)));
             }
         }
@@ -360,6 +480,51 @@ public final class DebugOffCheck implements Check {
         return Optional.empty();
     }
 
+    /**
+     * A match of {@code head} followed by one of {@code tail} starting at most {@code maxGap}
+     * characters after it (on the same line when {@code sameLine}), in the decoded text or in it
+     * without tags. One pattern with a lazy gap ({@code head[\s\S]{0,2000}?tail}) retries the
+     * whole gap from every head, so a page of heads costs heads × gap; this finds each pattern's
+     * matches once, in order, and pairs every tail with the last head before it.
+     */
+    private static Optional<Hit> headThenTail(Body b, Pattern head, Pattern tail, int maxGap, boolean sameLine, String what) {
+        for (String view : List.of(b.text, b.plain)) {
+            CharSequence t = b.bounded(view);
+            Matcher h = head.matcher(t);
+            List<int[]> heads = new ArrayList<>();
+            while (h.find()) {
+                heads.add(new int[] {h.start(), h.end()});
+            }
+            if (heads.isEmpty()) {
+                continue;
+            }
+            Matcher m = tail.matcher(t);
+            int last = -1;
+            int newline = -1;
+            int scanned = 0;
+            int from = heads.getFirst()[1];
+            while (from <= t.length() && m.find(from)) {
+                int at = m.start();
+                while (last + 1 < heads.size() && heads.get(last + 1)[1] <= at) {
+                    last++;
+                }
+                for (; scanned < at; scanned++) {
+                    if (view.charAt(scanned) == '\n') {
+                        newline = scanned;
+                    }
+                }
+                if (last >= 0) {
+                    int[] hd = heads.get(last);
+                    if (at - hd[1] <= maxGap && (!sameLine || newline < hd[1])) {
+                        return Optional.of(new Hit(STACK_TRACE, what, excerpt(view, hd[0])));
+                    }
+                }
+                from = at + 1;
+            }
+        }
+        return Optional.empty();
+    }
+
     // ---------------------------------------------------------------- debug pages, consoles, status pages
 
     private static final Pattern ASPNET = Pattern.compile("Server Error in '[^'\\n]{0,200}' Application");
@@ -376,7 +541,7 @@ public final class DebugOffCheck implements Check {
             b -> page(b, b.raw, "class=[\"']Whoops container[\"']|Whoops! There was an error|window\\.ignite\\b",
                     "is a Whoops/Ignition (Laravel) debug page"),
             b -> page(b, b.raw, "id=[\"']sfwdt|Symfony Exception", "shows the Symfony debug toolbar or exception page"),
-            b -> ASPNET.matcher(b.plain).find() && ASPNET_DETAILS.matcher(b.plain).find()
+            b -> b.finds(ASPNET, b.plain) && b.finds(ASPNET_DETAILS, b.plain)
                     ? debug(b.plain, b.plain.indexOf("Server Error in"), "is an ASP.NET error page with details") : Optional.empty(),
             b -> page(b, b.plain, "An unhandled exception occurred while processing the request\\.",
                     "is the ASP.NET Core developer exception page"),
@@ -389,12 +554,13 @@ public final class DebugOffCheck implements Check {
             b -> b.json().filter(j -> j.has("cmdline") && j.has("memstats"))
                     .map(j -> new Hit(DEBUG_PAGE, "is Go expvar (command line and memory stats)", "JSON with cmdline and memstats")),
             b -> page(b, b.plain, "Apache Server Status for", "is Apache mod_status"),
-            b -> page(b, b.plain, "(?m)^\\s*Active connections:\\s*\\d+\\s*\\n\\s*server accepts handled requests", "is nginx stub_status"),
+            b -> page(b, b.plain, "(?m)^[ \\t]*Active connections:[ \\t]*\\d+[ \\t]*\\r?\\n[ \\t]*server accepts handled requests",
+                    "is nginx stub_status"),
             b -> page(b, b.raw, "<title>[^<]{0,200}phpinfo\\(\\)[^<]{0,50}</title>|class=\"p\">PHP Version \\d|<td class=\"e\">\\s*PHP Version\\s*</td>|(?m)^PHP Version => \\d",
                     "is phpinfo() output"));
 
     private static Optional<Hit> page(Body b, String view, String regex, String what) {
-        Matcher m = COMPILED.computeIfAbsent(regex, Pattern::compile).matcher(view);
+        Matcher m = COMPILED.computeIfAbsent(regex, Pattern::compile).matcher(b.bounded(view));
         return m.find() ? debug(view, m.start(), what) : Optional.empty();
     }
 
@@ -404,12 +570,17 @@ public final class DebugOffCheck implements Check {
 
     // ---------------------------------------------------------------- sensitive content
 
-    private static final Pattern ENV_LINE = Pattern.compile("^\\s*(?:export\\s+)?([A-Z][A-Z0-9_]*)\\s*=.*$");
-    private static final Pattern GIT_CONFIG = Pattern.compile("(?m)^\\s*\\[core\\]\\s*$\\s*^\\s*[A-Za-z]+\\s*=");
+    // Line starts are matched with [ \t]*, never \s*: \s also takes newlines, so at each of a run of
+    // blank lines it would scan the rest of the run, which is quadratic.
+    private static final Pattern ENV_LINE = Pattern.compile("(?:export[ \\t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \\t]*=.*");
+    private static final Pattern GIT_CONFIG = Pattern.compile(
+            "(?m)^[ \\t]*\\[core\\][ \\t]*\\r?\\n(?:[ \\t]*\\r?\\n){0,20}[ \\t]*[A-Za-z]+[ \\t]*=");
     private static final Pattern AWS = Pattern.compile(
-            "(?m)^\\s*(aws_access_key_id|aws_secret_access_key|aws_session_token)\\s*=\\s*\\S");
+            "(?m)^[ \\t]*(aws_access_key_id|aws_secret_access_key|aws_session_token)[ \\t]*=[ \\t]*\\S");
     private static final Pattern SQL = Pattern.compile(
-            "(?mi)^\\s*(?:CREATE TABLE|INSERT INTO)\\s+[`\"\\[]?[\\w.]+|^-- (?:MySQL dump|PostgreSQL database dump|MariaDB dump)");
+            "(?mi)^[ \\t]*(?:CREATE TABLE|INSERT INTO)[ \\t]+[`\"\\[]?[\\w.]+|^-- (?:MySQL dump|PostgreSQL database dump|MariaDB dump)");
+    private static final Pattern SVN_ENTRIES = Pattern.compile("(?:8|9|10)[ \\t]*\\r?\\n[ \\t]*\\r?\\ndir\\r?\\n");
+    private static final Pattern CONFIG_KEY = Pattern.compile("[ \\t]*([A-Za-z][\\w.-]*)[ \\t]*=");
     private static final Pattern PRIVATE_KEY = Pattern.compile("-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----");
     private static final Pattern WP_DEFINE = Pattern.compile("define\\(\\s*['\"]DB_(?:PASSWORD|USER|NAME|HOST)['\"]");
     /** Field names (lower case, without _ - .) that hold a secret, by their ending: dbPassword, client_secret, jwt-secret-key. */
@@ -419,8 +590,8 @@ public final class DebugOffCheck implements Check {
 
     private static final List<Function<Body, Optional<Hit>>> SENSITIVE_DATA = List.of(
             DebugOffCheck::env,
-            b -> !b.markup && GIT_CONFIG.matcher(b.raw).find()
-                    ? sensitive("serves a git config (the repository, its remotes)", "[core] " + keysOnly(b.raw)) : Optional.empty(),
+            b -> !b.markup && b.finds(GIT_CONFIG, b.raw)
+                    ? sensitive("serves a git config (the repository, its remotes)", "[core] " + keysOnly(b, b.raw)) : Optional.empty(),
             b -> b.raw.strip().startsWith("ref: refs/")
                     ? sensitive("serves git HEAD (the .git directory is exposed)", excerpt(b.raw.strip(), 0)) : Optional.empty(),
             b -> b.lowerPath().endsWith(".git/head") && b.raw.strip().matches("[0-9a-f]{40}")
@@ -440,20 +611,20 @@ public final class DebugOffCheck implements Check {
                     ? sensitive("serves a SQLite database file", "binary starting with SQLite format 3") : Optional.empty(),
             DebugOffCheck::svn,
             b -> {
-                Matcher m = AWS.matcher(b.raw);
+                Matcher m = AWS.matcher(b.bounded(b.raw));
                 return !b.markup && m.find() ? sensitive("serves AWS credentials", m.group(1) + " = ****") : Optional.empty();
             },
             b -> {
-                Matcher m = SQL.matcher(b.raw);
+                Matcher m = SQL.matcher(b.bounded(b.raw));
                 return !b.markup && b.lowerPath().matches(".*(?:\\.sql(?:\\.\\w+)?|backup[^/]*|dump[^/]*)$") && m.find()
                         ? sensitive("serves an SQL dump", excerpt(m.group().strip(), 0)) : Optional.empty();
             },
-            b -> !b.markup && PRIVATE_KEY.matcher(b.raw).find()
+            b -> !b.markup && b.finds(PRIVATE_KEY, b.raw)
                     ? sensitive("serves a private key", "-----BEGIN … PRIVATE KEY-----") : Optional.empty(),
             b -> b.raw.stripLeading().replace("\uFEFF", "").startsWith("<?php")
-                    ? sensitive("serves PHP source code instead of running it", "<?php " + (WP_DEFINE.matcher(b.raw).find()
+                    ? sensitive("serves PHP source code instead of running it", "<?php " + (b.finds(WP_DEFINE, b.raw)
                             ? "with define('DB_…') settings" : "…")) : Optional.empty(),
-            b -> WP_DEFINE.matcher(b.raw).find()
+            b -> b.finds(WP_DEFINE, b.raw)
                     ? sensitive("serves database settings (define('DB_…'))", "define('DB_…', ****)") : Optional.empty(),
             b -> b.lowerPath().endsWith(".json")
                     ? b.json().flatMap(j -> secretField(j, "", 0)).flatMap(f -> sensitive(
@@ -478,7 +649,7 @@ public final class DebugOffCheck implements Check {
                 continue;
             }
             meaningful++;
-            Matcher m = ENV_LINE.matcher(line);
+            Matcher m = ENV_LINE.matcher(b.bounded(line));
             if (m.matches()) {
                 keys.add(m.group(1));
             }
@@ -496,7 +667,7 @@ public final class DebugOffCheck implements Check {
             return Optional.empty();
         }
         String t = b.raw.strip();
-        if (t.matches("(?:8|9|10|11|12)") || t.matches("(?s)(?:8|9|10)\\s*\\n\\s*\\ndir\\n.*") || t.contains("<wc-entries")) {
+        if (t.matches("(?:8|9|10|11|12)") || SVN_ENTRIES.matcher(b.bounded(t)).lookingAt() || t.contains("<wc-entries")) {
             return sensitive("serves Subversion metadata (the .svn directory is exposed)", excerpt(t, 0));
         }
         return Optional.empty();
@@ -569,11 +740,11 @@ public final class DebugOffCheck implements Check {
     }
 
     /** The key names of a config file's first lines, values left out. */
-    private static String keysOnly(String text) {
+    private static String keysOnly(Body b, String text) {
         List<String> keys = new ArrayList<>();
         for (String line : text.lines().limit(30).toList()) {
-            Matcher m = Pattern.compile("^\\s*([A-Za-z][\\w.-]*)\\s*=").matcher(line);
-            if (m.find()) {
+            Matcher m = CONFIG_KEY.matcher(b.bounded(line));
+            if (m.lookingAt()) {
                 keys.add(m.group(1) + " = ****");
             }
         }
@@ -601,10 +772,14 @@ public final class DebugOffCheck implements Check {
             "nbsp", " ", "rsquo", "\u2019", "lsquo", "\u2018");
 
     static String decodeEntities(String s) {
+        return decodeEntities(s, Long.MAX_VALUE);
+    }
+
+    static String decodeEntities(String s, long deadlineNanos) {
         if (s.indexOf('&') < 0) {
             return s;
         }
-        Matcher m = ENTITY.matcher(s);
+        Matcher m = ENTITY.matcher(DeadlineText.of(s, deadlineNanos));
         StringBuilder sb = new StringBuilder(s.length());
         while (m.find()) {
             String e = m.group(1);
@@ -626,15 +801,16 @@ public final class DebugOffCheck implements Check {
         return sb.toString();
     }
 
-    private static final Pattern BREAKING_TAG = Pattern.compile("(?i)<(?:br|/p|/div|/tr|/li|/td|/th|/h\\d|/pre|/title)\\b[^>]{0,500}>");
+    private static final Pattern BREAKING_TAG = Pattern.compile("(?i)<(?:br|/p|/div|/tr|/li|/td|/th|/h\\d|/pre|/title)\\b[^<>]{0,500}>");
     private static final Pattern TAG = Pattern.compile("</?[a-zA-Z][a-zA-Z0-9-]*(?:\\s[^<>]{0,2000})?/?>");
 
-    static String stripTags(String s) {
+    static String stripTags(String s, long deadlineNanos) {
         if (s.indexOf('<') < 0) {
             return s;
         }
         // <init> and <clinit> appear in Java frames; they are not tags.
-        return TAG.matcher(BREAKING_TAG.matcher(s).replaceAll("\n"))
+        String broken = BREAKING_TAG.matcher(DeadlineText.of(s, deadlineNanos)).replaceAll("\n");
+        return TAG.matcher(DeadlineText.of(broken, deadlineNanos))
                 .replaceAll(m -> m.group().equals("<init>") || m.group().equals("<clinit>") ? "$0" : "");
     }
 }

@@ -16,6 +16,8 @@ public record Exchange(String method, URI uri, int status, HttpHeaders headers, 
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int EVIDENCE_BODY_CHARS = 200;
+    /** How much of the body evidence looks at: 2,000 characters or more, whatever the encoding. */
+    private static final int EVIDENCE_SCAN_BYTES = 8192;
 
     public Optional<String> header(String name) {
         return headers.firstValue(name);
@@ -62,10 +64,34 @@ public record Exchange(String method, URI uri, int status, HttpHeaders headers, 
             }
         }
         if (body.length > 0) {
-            String text = bodyText().replaceAll("\\s+", " ").strip();
-            lines.add("< body: " + (text.length() > EVIDENCE_BODY_CHARS ? text.substring(0, EVIDENCE_BODY_CHARS) + "…" : text));
+            lines.add("< body: " + bodyStart());
         }
         return lines;
+    }
+
+    /**
+     * The first {@link #EVIDENCE_BODY_CHARS} characters of the body, whitespace collapsed, read
+     * from its first {@link #EVIDENCE_SCAN_BYTES} bytes: showing 200 characters never decodes or
+     * scans a 1 MiB body.
+     */
+    private String bodyStart() {
+        String head = new String(body, 0, Math.min(body.length, EVIDENCE_SCAN_BYTES), StandardCharsets.UTF_8);
+        StringBuilder sb = new StringBuilder();
+        boolean space = false;
+        for (int i = 0; i < head.length() && sb.length() <= EVIDENCE_BODY_CHARS; i++) {
+            char c = head.charAt(i);
+            if (Character.isWhitespace(c)) {
+                space = sb.length() > 0;
+                continue;
+            }
+            if (space) {
+                sb.append(' ');
+                space = false;
+            }
+            sb.append(c);
+        }
+        String text = sb.toString();
+        return text.length() > EVIDENCE_BODY_CHARS ? text.substring(0, EVIDENCE_BODY_CHARS) + "…" : text;
     }
 
     static String canonical(String header) {

@@ -6,16 +6,21 @@ import dev.airworthy.check.Check;
 import dev.airworthy.check.CheckContext;
 import dev.airworthy.check.CheckInfo;
 import dev.airworthy.check.CheckResult;
+import dev.airworthy.check.Finding;
 import dev.airworthy.check.Outcome;
 import dev.airworthy.check.Param;
 import dev.airworthy.check.Params;
 import dev.airworthy.check.Severity;
+import dev.airworthy.check.Status;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 @AutoService(Check.class)
 @CheckInfo(
@@ -24,17 +29,21 @@ import java.util.regex.Pattern;
         category = Category.HTTP,
         severity = Severity.LOW,
         summary = """
-                Fetches a page and reads the response headers that name the software behind it. Fails \
+                Fetches a page, following redirects within the same origin (at most 5), and reads the \
+                headers of every response, redirects included, that name the software behind it. Fails \
                 when one reveals a version number (digits, a dot, digits): `Server` (`nginx/1.22.1`, \
                 `Apache/2.4.57 (Debian)`), `X-Powered-By` (`PHP/8.2.7`), `X-AspNet-Version`, \
                 `X-AspNetMvc-Version`, `X-Generator`, `X-OWA-Version`, `MicrosoftSharePointTeamServices`, \
                 `X-Mod-Pagespeed`/`X-Page-Speed`, `X-Version`/`X-App-Version`, and `Via` when a proxy \
-                adds its product version (`1.1 varnish (Varnish/6.0)`; the leading `1.1` is the HTTP \
-                version and does not count). Warns when `X-Powered-By`, `X-AspNet(Mvc)-Version`, \
+                adds its product version (`1.1 varnish (Varnish/6.0)`, or a lone `kong/2.8.1`; the \
+                leading `1.1` is the HTTP version and does not count). Warns when `X-Powered-By`, `X-AspNet(Mvc)-Version`, \
                 `X-Generator`, `X-OWA-Version` or `MicrosoftSharePointTeamServices` name the product \
                 without a version, when `X-Runtime` is present (a Rack/Rails request timing: it reveals \
                 the stack, not a version) and when `X-Drupal-Cache` or `X-Drupal-Dynamic-Cache` reveal \
-                Drupal. `Server: nginx` without a version passes. A finding per header.""",
+                Drupal. `Server: nginx` without a version passes. A finding per header, the worst over \
+                the responses, naming the path that sent it when that is not the first (an edge that \
+                redirects `/` to `/en/` with clean headers does not hide the application's). A redirect \
+                loop is an `error`.""",
         rationale = """
                 A version number turns "which exploits might work here" into a lookup in a CVE database; \
                 scanners and bots do exactly that. Hiding it does not fix a vulnerable version, but it \
@@ -60,13 +69,16 @@ import java.util.regex.Pattern;
             "https://www.rfc-editor.org/rfc/rfc9110#name-server",
             "https://www.rfc-editor.org/rfc/rfc9110#name-via"},
         params = {
-            @Param(name = "path", defaultValue = "/", description = "Page to fetch.")
+            @Param(name = "path", defaultValue = "/", description = "Page to fetch; same-origin redirects are followed.")
         })
 public final class InfoLeakCheck implements Check {
     /** A version: digits, a dot, digits, not inside a longer number (so "10.0.2" counts once, "a1.2" does not). */
-    static final Pattern VERSION = Pattern.compile("(?<![\\w.])v?\\d+\\.\\d+(?:\\.\\w+)*");
+    static final Pattern VERSION = Pattern.compile("(?<![\\w.])v?\\d+\\.\\d+(?:\\.\\w+){0,16}");
     /** In Via, only a version written after a product name and a slash counts: "(squid/5.7)", "Varnish/6.0". */
-    private static final Pattern VIA_PRODUCT_VERSION = Pattern.compile("[A-Za-z][\\w.-]*/\\s*v?\\d+\\.\\d+(?:\\.\\w+)*");
+    // Repetitions bounded: the regex engine recurses per repetition, and a header can be long.
+    private static final Pattern VIA_PRODUCT_VERSION = Pattern.compile("[A-Za-z][\\w.-]*/\\s*v?\\d+\\.\\d+(?:\\.\\w+){0,16}");
+    /** Via's received-protocol: {@code 1.1}, {@code HTTP/1.1}, {@code 2}, {@code HTTP/2}. */
+    private static final Pattern VIA_PROTOCOL = Pattern.compile("(?i)(?:HTTPS?/)?\\d+(?:\\.\\d+)?");
 
     /** What a header's presence means: a version fails; without one it passes, or warns because it names the product. */
     enum Kind { VERSION_ONLY, VERSION_OR_NAME, ALWAYS_WARN, VIA }
@@ -95,18 +107,37 @@ public final class InfoLeakCheck implements Check {
     @Override
     public CheckResult run(CheckContext ctx) throws Exception {
         String path = ctx.params().string("path");
-        Exchange x = HttpProbe.of(ctx).get(ctx, path, HttpProbe.HEADERS_ONLY);
+        List<Exchange> hops = HttpProbe.of(ctx).follow(ctx, path, HttpProbe.HEADERS_ONLY);
         Outcome out = new Outcome();
-        List<String> evidence = new ArrayList<>(List.of(x.summary()));
-        for (Rule r : RULES) {
-            List<String> values = x.headerValues(r.header());
-            for (String v : values) {
-                evidence.add("< " + r.header() + ": " + v);
+        List<String> evidence = new ArrayList<>();
+        Map<String, Finding> worst = new LinkedHashMap<>();
+        for (int i = 0; i < hops.size(); i++) {
+            Exchange x = hops.get(i);
+            evidence.add(x.summary());
+            String where = i == 0 ? "" : " (on " + display(x) + ", after " + hops.subList(0, i).stream().map(InfoLeakCheck::display)
+                    .collect(Collectors.joining(" → ")) + ")";
+            for (Rule r : RULES) {
+                List<String> values = x.headerValues(r.header());
+                for (String v : values) {
+                    evidence.add("< " + r.header() + ": " + v);
+                }
+                Optional<Finding> f = judge(r, values);
+                if (f.isPresent()) {
+                    Finding found = f.get().withMessage(f.get().message() + where);
+                    // A version on any hop fails, even when an earlier hop only named the product.
+                    worst.merge(r.header(), found, (a, b) -> a.level() == Status.WARN && b.level() == Status.FAIL ? b : a);
+                }
             }
-            judge(r, values).ifPresent(f -> out.finding(f));
         }
+        worst.values().forEach(out::finding);
         out.evidence(evidence);
-        return out.result("no response header of " + path + " reveals a software version");
+        String chain = hops.size() == 1 ? path : hops.stream().map(InfoLeakCheck::display).collect(Collectors.joining(" → "));
+        return out.result("no response header of " + chain + " reveals a software version");
+    }
+
+    private static String display(Exchange x) {
+        String p = x.uri().getRawPath();
+        return (p == null || p.isEmpty() ? "/" : p) + (x.uri().getRawQuery() == null ? "" : "?" + x.uri().getRawQuery());
     }
 
     /** The finding for one header's values, if any. */
@@ -138,10 +169,9 @@ public final class InfoLeakCheck implements Check {
         // Via: 1#( [ protocol-name "/" ] protocol-version  received-by [ comment ] ); skip the protocol part.
         for (String element : value.split(",")) {
             String[] parts = element.strip().split("\\s+", 2);
-            if (parts.length < 2) {
-                continue;
-            }
-            Matcher m = VIA_PRODUCT_VERSION.matcher(parts[1]);
+            // A first token that is not a protocol version is a product (Kong sends "Via: kong/2.8.1").
+            String rest = VIA_PROTOCOL.matcher(parts[0]).matches() ? (parts.length < 2 ? "" : parts[1]) : element;
+            Matcher m = VIA_PRODUCT_VERSION.matcher(rest);
             if (m.find()) {
                 return Optional.of(m.group());
             }

@@ -2,6 +2,7 @@ package dev.airworthy.checks.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.airworthy.check.Finding;
 import dev.airworthy.check.Status;
@@ -10,7 +11,11 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +110,10 @@ class ContentChecksTest {
         assertThat(rules("/.env.production", "export SECRET_KEY=abc\n")).containsExactly(DebugOffCheck.SENSITIVE);
         assertThat(rules("/.env", "not found")).isEmpty();
         assertThat(rules("/.env", "Hello\nworld\nthis is\nan ordinary text page\nFOO=bar")).as("KEY=VALUE lines are a minority").isEmpty();
+        assertThat(rules("/.env", "db_password=hunter2\napi_key=sk_live_x")).as("lower-case keys").containsExactly(DebugOffCheck.SENSITIVE);
+        assertThat(rules("/.env", "spring.datasource.password=x\n_private=1\n")).as("dotted keys").containsExactly(DebugOffCheck.SENSITIVE);
+        assertThat(rules("/.env", "Hello there\nthis page is not here\nsee the docs for a=b\nbye")).as("prose").isEmpty();
+        assertThat(rules("/.env", "1=2\n-x=y\n")).as("keys start with a letter or _").isEmpty();
         assertThat(rules("/.git/config", "[core]\n\trepositoryformatversion = 0\n\tbare = false\n")).containsExactly(DebugOffCheck.SENSITIVE);
         assertThat(rules("/.git/HEAD", "ref: refs/heads/main\n")).containsExactly(DebugOffCheck.SENSITIVE);
         assertThat(rules("/.git/HEAD", "3f786850e387550fdab836ed7e6dc881de23001b\n")).containsExactly(DebugOffCheck.SENSITIVE);
@@ -124,6 +133,92 @@ class ContentChecksTest {
         assertThat(rules("/config.json", "{\"apiBaseUrl\":\"https://api.example\",\"sentryDsn\":\"https://k@sentry.io/1\",\"passwordMinLength\":8}"))
                 .as("a public SPA config").isEmpty();
         assertThat(rules("/config.json", "{\"password\":\"${DB_PASSWORD}\",\"secret\":\"\"}")).as("placeholders").isEmpty();
+    }
+
+    private static Exchange cut(String path, String body) {
+        return new Exchange("GET", URI.create("http://h" + path), 200, HttpHeaders.of(Map.of(), (a, b) -> true),
+                body.getBytes(StandardCharsets.UTF_8), true, 1);
+    }
+
+    @Test
+    void jsonCutShortIsJudgedByWhatWasReadOrNotJudged() {
+        String env = "{\"activeProfiles\":[\"prod\"],\"propertySources\":[{\"name\":\"systemEnvironment\",\"properties\":{\"A\":{\"val";
+        assertThat(DebugOffCheck.inspect("/actuator/env", cut("/actuator/env", env))).extracting(DebugOffCheck.Hit::rule)
+                .containsExactly(DebugOffCheck.SENSITIVE);
+        String props = "  {\"contexts\":{\"application\":{\"beans\":{\"spring.datasource-org.springframework.boot.autoconfigure.jdbc";
+        assertThat(DebugOffCheck.inspect("/actuator/configprops", cut("/actuator/configprops", props))).extracting(DebugOffCheck.Hit::rule)
+                .containsExactly(DebugOffCheck.SENSITIVE);
+        String config = "{\"db\":{\"password\":\"s3cret-value\"},\"features\":[1,2,3,";
+        assertThat(DebugOffCheck.inspect("/config.json", cut("/config.json", config))).extracting(DebugOffCheck.Hit::rule)
+                .containsExactly(DebugOffCheck.SENSITIVE);
+
+        String clean = "{\"features\":{\"a\":true,\"b\":{\"password\":\"s3cret-va";
+        Exchange x = cut("/config.json", clean);
+        List<DebugOffCheck.Hit> hits = DebugOffCheck.inspect("/config.json", x);
+        assertThat(hits).as("a value cut in the middle is not a value").isEmpty();
+        assertThat(DebugOffCheck.notJudged(x, hits)).get().asString().contains("more than 256 KiB of JSON, cut short");
+        assertThat(DebugOffCheck.notJudged(cut("/", "<!doctype html><html><body>" + "<p>x</p>"), List.of()))
+                .as("a long page is judged by its start").isEmpty();
+        assertThat(DebugOffCheck.notJudged(cut("/x.json", "[1,2,3,"), List.of())).as("an array is never a config object").isEmpty();
+        Exchange complete = new Exchange("GET", URI.create("http://h/config.json"), 200, HttpHeaders.of(Map.of(), (a, b) -> true),
+                "{\"a\":1}".getBytes(StandardCharsets.UTF_8), false, 1);
+        assertThat(DebugOffCheck.notJudged(complete, List.of())).isEmpty();
+        Exchange limited = new Exchange("GET", URI.create("http://h/.env"), 429, HttpHeaders.of(Map.of(), (a, b) -> true),
+                "Too Many Requests".getBytes(StandardCharsets.UTF_8), false, 1);
+        assertThat(DebugOffCheck.notJudged(limited, List.of())).get().asString().contains("answered 429");
+    }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /**
+     * Runs {@code r} and requires it to take well under a second of CPU (CPU, not wall time: the
+     * build machine is shared). The preemptive timeout only stops a runaway from holding up the build.
+     */
+    private static void quickly(String what, Runnable r) {
+        long[] cpu = new long[1];
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            long start = THREADS.getCurrentThreadCpuTime();
+            r.run();
+            cpu[0] = THREADS.getCurrentThreadCpuTime() - start;
+        }, what);
+        assertThat(cpu[0] / 1_000_000).as("CPU ms for " + what).isLessThan(1000);
+    }
+
+    private static String printable(String body) {
+        String head = body.length() > 24 ? body.substring(0, 24) : body;
+        return head.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + "… (" + body.length() + " chars)";
+    }
+
+    @Test
+    void hostileBodiesAreInspectedQuickly() {
+        int n = DebugOffCheck.BODY_KEPT;
+        // Every detector runs on every path; a few only on some (dotenv, Subversion, SQL dump, JSON config).
+        Map<String, List<String>> cases = new java.util.LinkedHashMap<>();
+        for (String body : List.of("\n".repeat(n), " \n".repeat(n / 2), "\r\n".repeat(n / 2), "\t\n \n\n".repeat(n / 5),
+                "<".repeat(n), "<<<<>".repeat(n / 5), "a".repeat(n), "a.".repeat(n / 2), "a/".repeat(n / 2),
+                "at ".repeat(n / 3), "at " + "a.".repeat(n / 2), "at System.A(".repeat(n / 12), "<br".repeat(n / 3),
+                "<title>".repeat(n / 7), "&#".repeat(n / 2), "Active connections: 1 " + " \n".repeat(n / 2),
+                "goroutine 1 [running]:".repeat(n / 22), "Warning: in ".repeat(n / 12), "#1 /a".repeat(n / 5),
+                "Server Error in '".repeat(n / 17), "\\n".repeat(n / 2))) {
+            cases.put(body, List.of("/.env"));
+        }
+        cases.put("10" + "\n".repeat(n), List.of("/.svn/entries"));
+        cases.put("[core]" + "\n".repeat(n), List.of("/.git/config"));
+        cases.put("aws_access_key_id" + " \n".repeat(n / 2), List.of("/.aws/credentials"));
+        cases.put("CREATE TABLE ".repeat(n / 13), List.of("/backup.sql"));
+        cases.put("{\"a\":".repeat(n / 5), List.of("/config.json"));
+        cases.put("{\"a\":[" + "1,".repeat(n / 2), List.of("/config.json"));
+        cases.put("{" + "\"password\":\"\",".repeat(n / 14), List.of("/config.json"));
+        rules("/.env", "A=1\n".repeat(100)); // warm up
+        for (var c : cases.entrySet()) {
+            byte[] bytes = c.getKey().getBytes(StandardCharsets.UTF_8);
+            for (String path : c.getValue()) {
+                boolean truncated = c.getKey().startsWith("{");
+                Exchange x = new Exchange("GET", URI.create("http://h" + path), 200, HttpHeaders.of(Map.of(), (a, b) -> true),
+                        bytes, truncated, 1);
+                quickly(path + ": " + printable(c.getKey()), () -> DebugOffCheck.inspect(path, x));
+            }
+        }
     }
 
     @Test
@@ -159,6 +254,10 @@ class ContentChecksTest {
         assertThat(leak("Via", "1.1 vegur")).isEmpty();
         assertThat(leak("Via", "1.0 fred, 1.1 10.0.0.1:8080")).isEmpty();
         assertThat(leak("Via", "2 abcd.cloudfront.net (CloudFront)")).isEmpty();
+        assertThat(leak("Via", "kong/2.8.1")).get().extracting(Finding::message).asString().contains("(kong/2.8.1)");
+        assertThat(leak("Via", "1.1 vegur, kong/3.4")).get().extracting(Finding::message).asString().contains("(kong/3.4)");
+        assertThat(leak("Via", "HTTP/1.1")).as("a protocol version alone").isEmpty();
+        assertThat(leak("Via", "1.1")).isEmpty();
     }
 
     @Test
@@ -179,8 +278,28 @@ class ContentChecksTest {
     void cacheControlVerdicts() {
         Optional<String> none = Optional.empty();
         assertThat(CacheStaticCheck.judge(List.of("public, max-age=31536000, immutable"), none, none, 2026).problem()).isNull();
-        assertThat(CacheStaticCheck.judge(List.of("max-age=60, s-maxage=86400"), none, none, 2026).problem()).isNull();
-        assertThat(CacheStaticCheck.judge(List.of("immutable"), none, none, 2026).problem()).isNull();
+        CacheStaticCheck.Verdict shared = CacheStaticCheck.judge(List.of("max-age=60, s-maxage=86400"), none, none, 2026);
+        assertThat(shared.problem()).contains("only by shared caches");
+        assertThat(shared.warnOnly()).isTrue();
+        assertThat(shared.rule()).isEqualTo("http.cache-static.shared-only");
+        assertThat(CacheStaticCheck.judge(List.of("public, s-maxage=31536000, max-age=0"), none, none, 2026).warnOnly()).isTrue();
+        assertThat(CacheStaticCheck.judge(List.of("s-maxage=31536000"), none, none, 2026).problem()).contains("only by shared caches");
+        assertThat(CacheStaticCheck.judge(List.of("max-age=31536000, s-maxage=60"), none, none, 2026).problem())
+                .as("browsers read max-age").isNull();
+        assertThat(CacheStaticCheck.judge(List.of("s-maxage=600"), none, none, 2026).problem()).contains("only 600 s");
+        assertThat(CacheStaticCheck.judge(List.of("immutable"), none, none, 2026).problem()).contains("immutable without a lifetime does nothing");
+        assertThat(CacheStaticCheck.judge(List.of("immutable"), none, none, 2026).warnOnly()).isFalse();
+        assertThat(CacheStaticCheck.judge(List.of("immutable"), Optional.of("Mon, 22 Nov 2027 12:00:00 GMT"),
+                Optional.of("Sun, 22 Nov 2026 12:00:00 GMT"), 2026).warnOnly()).as("immutable with Expires").isTrue();
+        assertThat(CacheStaticCheck.judge(List.of("max-age=12345678901234567890123"), none, none, 2026).problem())
+                .as("RFC 9111 1.2.2: a too large delta-seconds is 2^31").isNull();
+        assertThat(CacheStaticCheck.judge(List.of("max-age=12345678901234567890123"), none, none, 2026).lifetime()).contains(2147483648L);
+        CacheStaticCheck.Verdict qualified = CacheStaticCheck.judge(List.of("max-age=31536000, no-cache=\"Set-Cookie, X-Trace\""), none, none, 2026);
+        assertThat(qualified.warnOnly()).isTrue();
+        assertThat(qualified.problem()).contains("no-cache with field names");
+        assertThat(CacheStaticCheck.judge(List.of("private=\"a, no-cache\", max-age=31536000"), none, none, 2026).problem())
+                .as("a comma and a directive name inside quotes").isNull();
+        assertThat(CacheStaticCheck.directives(List.of("a=\"x,\\\"y\", b, c=1")).keySet()).containsExactly("a", "b", "c");
         assertThat(CacheStaticCheck.judge(List.of("Max-Age=\"86400\""), none, none, 2026).problem()).isNull();
         assertThat(CacheStaticCheck.judge(List.of("max-age=31536000, no-store"), none, none, 2026).problem()).contains("no-store");
         assertThat(CacheStaticCheck.judge(List.of("no-cache, max-age=31536000"), none, none, 2026).problem()).contains("no-cache");
@@ -226,6 +345,47 @@ class ContentChecksTest {
         assertThat(links.otherOrigin()).isEqualTo(2);
         assertThat(CacheStaticCheck.links("<base href=\"/static/\"><script src=\"app.js\"></script>", page).sameOrigin())
                 .extracting(URI::toString).containsExactly("http://127.0.0.1:8080/static/app.js");
+    }
+
+    @Test
+    void fingerprintedAssetNames() {
+        for (String fp : List.of("/assets/app.3f2a9c1b.js", "/assets/main-BkX7f3Qa.css", "/static/js/main.3f2a9c1b.chunk.js",
+                "/static/app.3f2a9c1b4d5e.css", "/_next/static/chunks/pages/_app-3f2a9c1b4d5e6f7a.js", "/main-5TFZKEJR.js",
+                "/assets/index-B-h2Xk_9.js", "/assets/index-BkXfQaZp.js", "/build/3f2a9c1b4d/app.js", "/css/app.css?id=3f2a9c1b4d5e6f7a",
+                "/packs/js/application-7c1d3e5f9a0b2c4d6e8f.js", "/img/logo.12345678.png")) {
+            assertThat(CacheStaticCheck.fingerprinted(URI.create("http://h" + fp))).as(fp).isTrue();
+        }
+        for (String plain : List.of("/favicon.ico", "/img/logo.png", "/assets/app.js", "/css/app.css?v=3", "/js/jquery-3.7.1.min.js",
+                "/js/html5shiv.js", "/css/bootstrap-datepicker.min.css", "/js/angular-material.js", "/app-HomePage.js",
+                "/assets/app.77ab01.css", "/fonts/OpenSans-Regular.css", "/img/background.png", "/img/deadbeef.png")) {
+            assertThat(CacheStaticCheck.fingerprinted(URI.create("http://h" + plain))).as(plain).isFalse();
+        }
+    }
+
+    @Test
+    void hostileHtmlIsScannedForLinksQuickly() {
+        int n = HttpProbe.MAX_BODY;
+        URI page = URI.create("http://h/");
+        List<String> pages = List.of("<script ".repeat(n / 8), "<style ".repeat(n / 7), "<img ".repeat(n / 5), "<link ".repeat(n / 6),
+                "<img src=\"".repeat(n / 10), "<img src='".repeat(n / 10), "<img src=\"x\" ".repeat(n / 14), "<script>".repeat(n / 8),
+                "<!--".repeat(n / 4), "<img a=\"" + "x".repeat(n), "<img " + "a ".repeat(n / 2), "<img " + "a=".repeat(n / 2),
+                "<".repeat(n), "<base href=".repeat(n / 11), "<img src=\"/a.png\">".repeat(n / 19));
+        CacheStaticCheck.links("<script src=\"/a.js\"></script>", page); // warm up
+        for (String html : pages) {
+            quickly(printable(html), () -> CacheStaticCheck.links(html, page));
+        }
+    }
+
+    @Test
+    void evidenceShowsTheStartOfABodyWithoutReadingAllOfIt() {
+        byte[] body = ("  first\n\n  words " + "x ".repeat(HttpProbe.MAX_BODY / 2)).getBytes(StandardCharsets.UTF_8);
+        Exchange x = new Exchange("GET", URI.create("http://h/"), 200, HttpHeaders.of(Map.of(), (a, b) -> true), body, true, 1);
+        String line = x.evidence().get(1);
+        assertThat(line).startsWith("< body: first words x x").endsWith("…");
+        assertThat(line.length()).isLessThanOrEqualTo("< body: ".length() + 201);
+        Exchange small = new Exchange("GET", URI.create("http://h/"), 200, HttpHeaders.of(Map.of(), (a, b) -> true),
+                " ok\n".getBytes(StandardCharsets.UTF_8), false, 1);
+        assertThat(small.evidence()).containsExactly(small.summary(), "< body: ok");
     }
 
     private static byte[] gzip(byte[] data) throws IOException {
@@ -274,6 +434,7 @@ class ContentChecksTest {
                       - { id: c, check: http.compression, with: { path: "/ok?q=%zz" } }
                       - { id: d, check: http.clock-skew, with: { max-skew: 0s } }
                       - { id: e, check: http.cache-static, with: { paths: ["/a b"] } }
+                      - { id: f, check: http.compression, with: { min-size: -1 } }
                 """;
         ChecklistException e = org.assertj.core.api.Assertions.catchThrowableOfType(ChecklistException.class,
                 () -> new ChecklistLoader(CheckRegistry.load(), Map.of()).load("c.yml", yaml, Path.of(".")));
@@ -282,6 +443,7 @@ class ContentChecksTest {
                 "c.yml:6:41: item 'b': path '/x|y' is not a valid URL path: Illegal character in path",
                 "c.yml:7:43: item 'c': path '/ok?q=%zz' is not a valid URL path: Malformed escape pair",
                 "c.yml:8:42: item 'd': max-skew must be more than 0s",
-                "c.yml:9:44: item 'e': path '/a b' is not a valid URL path: Illegal character in path");
+                "c.yml:9:44: item 'e': path '/a b' is not a valid URL path: Illegal character in path",
+                "c.yml:10:43: item 'f': min-size must be 0 or more bytes");
     }
 }
