@@ -1,24 +1,15 @@
 package dev.airworthy.checks;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.airworthy.check.CheckRegistry;
-import dev.airworthy.checklist.ChecklistException;
-import dev.airworthy.checklist.ChecklistLoader;
-import dev.airworthy.checklist.Problem;
-import java.nio.file.Path;
+import dev.airworthy.checks.fixture.Checklists;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Parameters that cannot work are checklist errors when the file loads, not errors mid-run. */
 class CheckValidationTest {
     private static List<String> errors(String items) {
-        String yaml = "airworthy: 1\nsections:\n  - title: S\n    items:\n" + items.indent(6);
-        return catchThrowableOfType(ChecklistException.class,
-                () -> new ChecklistLoader(CheckRegistry.load(), Map.of()).load("c.yml", yaml, Path.of(".")))
-                .problems().stream().map(Problem::toString).toList();
+        return Checklists.errors(items);
     }
 
     @Test

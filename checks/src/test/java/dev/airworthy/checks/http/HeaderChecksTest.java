@@ -2,13 +2,11 @@ package dev.airworthy.checks.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.airworthy.checks.fixture.Checklists;
 import dev.airworthy.check.CheckRegistry;
 import dev.airworthy.check.Finding;
-import dev.airworthy.checklist.ChecklistException;
 import dev.airworthy.checklist.ChecklistLoader;
-import dev.airworthy.checklist.Problem;
 import dev.airworthy.checks.fixture.FixtureServer;
 import dev.airworthy.run.ItemResult;
 import dev.airworthy.run.Progress;
@@ -38,9 +36,7 @@ class HeaderChecksTest {
                       - { id: c, check: http.https-redirect, with: { from: "https://example.com/" } }
                       - { id: d, check: http.cookies, with: { path: "/a b" } }
                 """;
-        List<String> errors = catchThrowableOfType(ChecklistException.class,
-                () -> new ChecklistLoader(CheckRegistry.load(), Map.of()).load("c.yml", yaml, Path.of(".")))
-                .problems().stream().map(Problem::toString).toList();
+        List<String> errors = Checklists.errorsOf(yaml);
         assertThat(errors).hasSize(7).allMatch(e -> e.startsWith("c.yml:"));
         assertThat(String.join("\n", errors))
                 .contains("allowed origin '*' is not an origin")
@@ -146,9 +142,7 @@ class HeaderChecksTest {
                       - { id: c, check: http.cors, with: { headers: { Origin: "https://x.example", Access-Control-Request-Method: PUT } } }
                       - { id: d, check: http.cors, with: { preflight-method: patch, headers: { Authorization: "Bearer x" } } }
                 """;
-        List<String> errors = catchThrowableOfType(ChecklistException.class,
-                () -> new ChecklistLoader(CheckRegistry.load(), Map.of()).load("c.yml", yaml, Path.of(".")))
-                .problems().stream().map(Problem::toString).toList();
+        List<String> errors = Checklists.errorsOf(yaml);
         assertThat(errors).hasSize(4);
         assertThat(String.join("\n", errors))
                 .contains("preflight-method 'GET /x' is not a method a page can send")

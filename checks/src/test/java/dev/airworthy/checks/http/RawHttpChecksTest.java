@@ -2,18 +2,13 @@ package dev.airworthy.checks.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.airworthy.check.CheckRegistry;
-import dev.airworthy.checklist.ChecklistException;
-import dev.airworthy.checklist.ChecklistLoader;
-import dev.airworthy.checklist.Problem;
+import dev.airworthy.checks.fixture.Checklists;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +18,7 @@ import org.junit.jupiter.api.Test;
 class RawHttpChecksTest {
 
     private static List<String> errors(String items) {
-        String yaml = "airworthy: 1\nsections:\n  - title: S\n    items:\n" + items.indent(6);
-        return catchThrowableOfType(ChecklistException.class,
-                () -> new ChecklistLoader(CheckRegistry.load(), Map.of()).load("c.yml", yaml, Path.of(".")))
-                .problems().stream().map(Problem::toString).map(s -> s.replaceFirst("^c.yml:\\d+:\\d+: ", "")).toList();
+        return Checklists.messages(items);
     }
 
     @Test

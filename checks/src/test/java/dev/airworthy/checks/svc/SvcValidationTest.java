@@ -1,32 +1,20 @@
 package dev.airworthy.checks.svc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.airworthy.check.CheckRegistry;
-import dev.airworthy.checklist.ChecklistException;
-import dev.airworthy.checklist.ChecklistLoader;
-import dev.airworthy.checklist.Problem;
-import java.nio.file.Path;
+import dev.airworthy.checks.fixture.Checklists;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Parameters of the dependency checks that cannot work are checklist errors when the file loads. */
 class SvcValidationTest {
-    private static final CheckRegistry REGISTRY = CheckRegistry.load();
 
     private static List<String> errors(String items) {
-        String yaml = "airworthy: 1\nsections:\n  - title: S\n    items:\n" + items.indent(6);
-        ChecklistException e = catchThrowableOfType(ChecklistException.class,
-                () -> new ChecklistLoader(REGISTRY, Map.of()).load("c.yml", yaml, Path.of(".")));
-        assertThat(e).as("loading should fail:\n%s", yaml).isNotNull();
-        return e.problems().stream().map(Problem::toString).map(s -> s.replaceFirst("^c\\.yml:\\d+:\\d+: ", "")).toList();
+        return Checklists.messages(items);
     }
 
     private static void loads(String items) throws Exception {
-        String yaml = "airworthy: 1\nsections:\n  - title: S\n    items:\n" + items.indent(6);
-        assertThat(new ChecklistLoader(REGISTRY, Map.of()).load("c.yml", yaml, Path.of(".")).items()).isNotEmpty();
+        assertThat(Checklists.load(items).items()).isNotEmpty();
     }
 
     @Test
