@@ -203,9 +203,7 @@ public final class CacheStaticCheck implements Check {
     }
 
     private static String display(URI base, URI asset) {
-        boolean same = asset.getHost() != null && asset.getHost().equalsIgnoreCase(base.getHost())
-                && port(asset) == port(base) && asset.getScheme().equalsIgnoreCase(base.getScheme());
-        if (!same) {
+        if (!HttpProbe.sameOrigin(asset, base)) {
             return asset.toString();
         }
         return asset.getRawPath() + (asset.getRawQuery() == null ? "" : "?" + asset.getRawQuery());
@@ -434,7 +432,7 @@ public final class CacheStaticCheck implements Check {
             if (u.isEmpty()) {
                 continue;
             }
-            if (sameOrigin(u.get(), page)) {
+            if (HttpProbe.sameOrigin(u.get(), page)) {
                 same.add(u.get());
             } else {
                 other.add(u.get());
@@ -512,14 +510,6 @@ public final class CacheStaticCheck implements Check {
         } catch (URISyntaxException | IllegalArgumentException e) {
             return Optional.empty();
         }
-    }
-
-    static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
-    }
-
-    private static int port(URI u) {
-        return u.getPort() >= 0 ? u.getPort() : u.getScheme().equalsIgnoreCase("https") ? 443 : 80;
     }
 
     @Override

@@ -23,6 +23,14 @@ public record Exchange(String method, URI uri, int status, HttpHeaders headers, 
         return headers.firstValue(name);
     }
 
+    /** Where a redirect (a 3xx other than 304) sends the client, when it says. */
+    public Optional<String> redirectLocation() {
+        if (status < 300 || status > 399 || status == 304) {
+            return Optional.empty();
+        }
+        return header("Location").map(String::strip).filter(l -> !l.isEmpty());
+    }
+
     public List<String> headerValues(String name) {
         return headers.allValues(name);
     }

@@ -111,13 +111,13 @@ public final class HttpProbe implements AutoCloseable {
         while (true) {
             Exchange x = send(ctx, "GET", uri, Map.of(), null, maxBody);
             hops.add(x);
-            java.util.Optional<String> location = x.header("Location");
-            if (x.status() < 300 || x.status() > 399 || x.status() == 304 || location.isEmpty()) {
+            java.util.Optional<String> location = x.redirectLocation();
+            if (location.isEmpty()) {
                 return hops;
             }
             URI next;
             try {
-                next = uri.resolve(location.get().strip());
+                next = uri.resolve(location.get());
             } catch (IllegalArgumentException e) {
                 return hops;
             }
@@ -135,13 +135,15 @@ public final class HttpProbe implements AutoCloseable {
         }
     }
 
+    /** Same scheme, host (both case-insensitive) and port, the default port counted for http and https. */
     static boolean sameOrigin(URI a, URI b) {
-        return java.util.Objects.equals(a.getScheme(), b.getScheme()) && java.util.Objects.equals(a.getHost(), b.getHost())
+        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
                 && effectivePort(a) == effectivePort(b);
     }
 
     private static int effectivePort(URI u) {
-        return u.getPort() >= 0 ? u.getPort() : "https".equals(u.getScheme()) ? 443 : 80;
+        return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
     }
 
     /**

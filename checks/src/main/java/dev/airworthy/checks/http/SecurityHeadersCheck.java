@@ -131,8 +131,8 @@ public final class SecurityHeadersCheck implements Check {
 
     /** Where the last response sends the visitor when it is a redirect {@link HttpProbe#follow} did not take. */
     private static Optional<String> redirectElsewhere(Exchange x) {
-        Optional<String> location = x.header("Location").map(String::strip).filter(l -> !l.isEmpty());
-        if (x.status() < 300 || x.status() > 399 || x.status() == 304 || location.isEmpty()) {
+        Optional<String> location = x.redirectLocation();
+        if (location.isEmpty()) {
             return Optional.empty();
         }
         try {

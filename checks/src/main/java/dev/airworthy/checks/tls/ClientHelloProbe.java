@@ -83,7 +83,7 @@ public final class ClientHelloProbe {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Socket socket = new Socket()) {
             try {
-                socket.connect(new InetSocketAddress(host, port), millisLeft(deadline));
+                socket.connect(new InetSocketAddress(host, port), TlsHandshake.millisLeft(deadline));
             } catch (SocketTimeoutException e) {
                 return new Answer(Verdict.UNKNOWN, "no TCP connection within " + seconds(timeout));
             }
@@ -115,7 +115,7 @@ public final class ClientHelloProbe {
             byte[] b = new byte[n];
             int off = 0;
             while (off < n) {
-                socket.setSoTimeout(millisLeft(deadline));
+                socket.setSoTimeout(TlsHandshake.millisLeft(deadline));
                 int got = in.read(b, off, n - off);
                 if (got < 0) {
                     throw new EOFException();
@@ -257,14 +257,6 @@ public final class ClientHelloProbe {
             case 112 -> "unrecognized_name";
             default -> String.valueOf(d);
         };
-    }
-
-    private static int millisLeft(long deadline) throws SocketTimeoutException {
-        long ms = (deadline - System.nanoTime()) / 1_000_000;
-        if (ms <= 0) {
-            throw new SocketTimeoutException("no time left before the deadline");
-        }
-        return (int) Math.min(Integer.MAX_VALUE, ms);
     }
 
     /** A growable byte buffer with big-endian writers. */

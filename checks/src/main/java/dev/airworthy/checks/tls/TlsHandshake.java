@@ -99,7 +99,8 @@ public final class TlsHandshake {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
-    private static int millisLeft(long deadline) throws java.net.SocketTimeoutException {
+    /** Milliseconds to {@code deadline} ({@link System#nanoTime()}) for a socket timeout; none left is a timeout. */
+    static int millisLeft(long deadline) throws java.net.SocketTimeoutException {
         long ms = (deadline - System.nanoTime()) / 1_000_000;
         if (ms <= 0) {
             throw new java.net.SocketTimeoutException("no time left before the deadline");
