@@ -44,7 +44,7 @@ public final class HttpProbe implements AutoCloseable {
 
     private static javax.net.ssl.SSLParameters modern() {
         javax.net.ssl.SSLParameters p = new javax.net.ssl.SSLParameters();
-        p.setProtocols(dev.airworthy.checks.tls.LegacyTls.MODERN);
+        p.setProtocols(dev.airworthy.checks.tls.TlsProtocols.MODERN);
         return p;
     }
 
@@ -207,19 +207,11 @@ public final class HttpProbe implements AutoCloseable {
             return new IOException(where + "connection refused", cause);
         }
         if (cause instanceof javax.net.ssl.SSLHandshakeException) {
-            return new IOException(where + "TLS handshake failed: " + rootMessage(cause)
+            return new IOException(where + "TLS handshake failed: " + dev.airworthy.checks.tls.TrustMaterial.rootMessage(cause)
                     + " (if the certificate is from a private CA, pass it with --ca)", cause);
         }
         String m = cause.getMessage();
         return new IOException(where + (m == null ? cause.getClass().getSimpleName() : m), cause);
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable r = t;
-        while (r.getCause() != null && r.getCause() != r) {
-            r = r.getCause();
-        }
-        return r.getMessage() == null ? r.getClass().getSimpleName() : r.getMessage();
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.airworthy.checks.http;
 
 import dev.airworthy.check.CheckContext;
-import dev.airworthy.checks.tls.LegacyTls;
+import dev.airworthy.checks.tls.TlsProtocols;
 import dev.airworthy.checks.tls.TrustMaterial;
 import java.io.EOFException;
 import java.io.IOException;
@@ -32,7 +32,7 @@ import javax.net.ssl.SSLSocket;
  * HTTP/1.1 on a raw socket, for the checks that must see what {@link HttpProbe} hides: a response
  * that arrives while the request body is still being sent ({@code http.body-limit}) and a
  * protocol upgrade ({@code http.websocket}). TLS trusts what the run trusts, verifies the host
- * name and offers only {@link LegacyTls#MODERN}. Response heads are read up to {@link #MAX_HEAD}.
+ * name and offers only {@link TlsProtocols#MODERN}. Response heads are read up to {@link #MAX_HEAD}.
  */
 final class RawHttp {
     static final int MAX_HEAD = 64 * 1024;
@@ -127,7 +127,7 @@ final class RawHttp {
                     .createSocket(tcp, bare, port, true);
             SSLParameters params = ssl.getSSLParameters();
             params.setEndpointIdentificationAlgorithm("HTTPS");
-            params.setProtocols(LegacyTls.MODERN);
+            params.setProtocols(TlsProtocols.MODERN);
             params.setApplicationProtocols(new String[] {"http/1.1"});
             ssl.setSSLParameters(params);
             ssl.setSoTimeout(readTimeout(ctx));
@@ -177,19 +177,11 @@ final class RawHttp {
             return new IOException(where + "unknown host " + uri.getHost(), e);
         }
         if (e instanceof SSLHandshakeException || e instanceof SSLException) {
-            return new IOException(where + "TLS handshake failed: " + rootMessage(e)
+            return new IOException(where + "TLS handshake failed: " + TrustMaterial.rootMessage(e)
                     + " (if the certificate is from a private CA, pass it with --ca)", e);
         }
         String m = e.getMessage();
         return new IOException(where + (m == null ? e.getClass().getSimpleName() : m), e);
-    }
-
-    static String rootMessage(Throwable t) {
-        Throwable r = t;
-        while (r.getCause() != null && r.getCause() != r) {
-            r = r.getCause();
-        }
-        return r.getMessage() == null ? r.getClass().getSimpleName() : r.getMessage();
     }
 
     /** Why a {@code headers} parameter cannot be sent: bad names, line breaks, headers the check sets itself. */

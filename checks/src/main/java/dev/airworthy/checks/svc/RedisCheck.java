@@ -11,7 +11,7 @@ import dev.airworthy.check.Param;
 import dev.airworthy.check.ParamType;
 import dev.airworthy.check.Params;
 import dev.airworthy.check.Severity;
-import dev.airworthy.checks.tls.LegacyTls;
+import dev.airworthy.checks.tls.TlsProtocols;
 import dev.airworthy.checks.tls.TrustMaterial;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -172,12 +172,12 @@ public final class RedisCheck implements Check {
                         + (reason.contains("matching") ? " (the certificate is for another name)"
                                 : " (if it is from a private CA, pass the CA with --ca)")));
             }
-            out.fail("svc.redis.tls", "no TLS connection to " + where + ": " + root(e)
+            out.fail("svc.redis.tls", "no TLS connection to " + where + ": " + TrustMaterial.rootMessage(e)
                     + " (does the server have TLS enabled on this port?)");
         } catch (IOException e) {
             connected.close();
             Dial.interruptedBy(e);
-            out.fail("svc.redis.tls", "no TLS connection to " + where + ": " + root(e)
+            out.fail("svc.redis.tls", "no TLS connection to " + where + ": " + TrustMaterial.rootMessage(e)
                     + " (does the server have TLS enabled on this port?)");
         }
         throw new Stop(out.result(""));
@@ -242,7 +242,7 @@ public final class RedisCheck implements Check {
             return out.result("");
         } catch (IOException e) {
             Dial.interruptedBy(e);
-            out.fail("svc.redis.reply", "the connection to " + where + " broke during " + command + ": " + session.scrub(root(e)));
+            out.fail("svc.redis.reply", "the connection to " + where + " broke during " + command + ": " + session.scrub(TrustMaterial.rootMessage(e)));
             return out.result("");
         }
     }
@@ -328,7 +328,7 @@ public final class RedisCheck implements Check {
                     : Optional.empty();
         } catch (IOException e) {
             Dial.interruptedBy(e);
-            out.evidence("no reply to PING without AUTH: " + root(e));
+            out.evidence("no reply to PING without AUTH: " + TrustMaterial.rootMessage(e));
             return Optional.empty();
         }
     }
@@ -343,7 +343,7 @@ public final class RedisCheck implements Check {
     private static SSLSocket handshake(CheckContext ctx, Socket raw, String host, int port, long end) throws IOException {
         SSLSocket s = (SSLSocket) TrustMaterial.context(ctx.caFiles()).getSocketFactory().createSocket(raw, host, port, true);
         SSLParameters params = s.getSSLParameters();
-        params.setProtocols(LegacyTls.MODERN);
+        params.setProtocols(TlsProtocols.MODERN);
         params.setEndpointIdentificationAlgorithm("HTTPS");
         s.setSSLParameters(params);
         s.setSoTimeout(Session.timeoutMs(end));
@@ -366,20 +366,11 @@ public final class RedisCheck implements Check {
      * is the telling one when it differs.
      */
     private static String certificateReason(CertificateException e) {
-        String reason = root(e);
+        String reason = TrustMaterial.rootMessage(e);
         for (Throwable s : e.getSuppressed()) {
-            reason = root(s);
+            reason = TrustMaterial.rootMessage(s);
         }
         return reason;
-    }
-
-    private static String root(Throwable t) {
-        Throwable r = t;
-        while (r.getCause() != null && r.getCause() != r) {
-            r = r.getCause();
-        }
-        String m = r.getMessage();
-        return m == null || m.isBlank() ? r.getClass().getSimpleName() : m;
     }
 
     /** One reply line: its text without CRLF, whether the CRLF came, whether the server closed the connection. */

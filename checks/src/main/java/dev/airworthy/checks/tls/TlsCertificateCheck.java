@@ -95,7 +95,7 @@ public final class TlsCertificateCheck implements Check {
     @Override
     public CheckResult run(CheckContext ctx) throws Exception {
         TlsTarget target = TlsTarget.of(ctx);
-        TlsHandshake.Session session = TlsHandshake.open(target, LegacyTls.MODERN, ctx.remaining());
+        TlsHandshake.Session session = TlsHandshake.open(target, TlsProtocols.MODERN, ctx.remaining());
         List<X509Certificate> chain = session.chain();
         X509Certificate leaf = chain.getFirst();
         Instant now = ctx.clock().instant();

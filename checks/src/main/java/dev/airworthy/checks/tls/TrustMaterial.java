@@ -45,6 +45,19 @@ public final class TrustMaterial {
     private TrustMaterial() {
     }
 
+    /**
+     * The innermost reason of a failure. For TLS it is the one that matters (a certificate path
+     * problem, a hostname mismatch), which the JDK wraps in several layers of handshake exceptions.
+     */
+    public static String rootMessage(Throwable t) {
+        Throwable r = t;
+        while (r.getCause() != null && r.getCause() != r) {
+            r = r.getCause();
+        }
+        String m = r.getMessage();
+        return m == null || m.isBlank() ? r.getClass().getSimpleName() : m;
+    }
+
     /** An SSL context trusting the JDK's authorities and those in {@code caFiles}. */
     public static SSLContext context(List<Path> caFiles) {
         try {

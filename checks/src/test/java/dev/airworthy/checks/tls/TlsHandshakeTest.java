@@ -32,7 +32,7 @@ class TlsHandshakeTest {
             });
             long start = System.nanoTime();
             Throwable thrown = catchThrowable(() -> TlsHandshake.open(new TlsTarget("127.0.0.1", server.getLocalPort()),
-                    LegacyTls.MODERN, Duration.ofSeconds(1)));
+                    TlsProtocols.MODERN, Duration.ofSeconds(1)));
             long ms = (System.nanoTime() - start) / 1_000_000;
             t.interrupt();
             assertThat(thrown).isInstanceOf(SocketTimeoutException.class).hasMessageContaining("within 1 s");
