@@ -1,0 +1,257 @@
+package dev.airworthy.checks.repo;
+
+import dev.airworthy.check.CheckContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.ignore.IgnoreNode;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+
+/**
+ * The repository's files as a reviewer sees them: {@code .gitignore} files honoured (nested ones,
+ * negations, and {@code .git/info/exclude} at the root), version-control and vendored directories
+ * ({@code node_modules}, {@code vendor}, virtualenvs, ...) left out, symbolic links not followed.
+ * The tree is walked once per run and shared by every check ({@link #of(CheckContext)}).
+ *
+ * <p>Ignore files above {@code --repo} do not apply: the repository under check is the directory
+ * the user named, whether or not it is a git work tree of its own.
+ */
+public final class RepoTree {
+    /** Directories that hold other people's code or tool state, never the service's own files. */
+    public static final Set<String> SKIPPED_DIRS = Set.of(
+            ".git", ".hg", ".svn", "node_modules", "bower_components", "jspm_packages", "vendor", "third_party",
+            ".venv", "venv", "__pycache__", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".gradle", ".terraform",
+            "Pods", ".bundle", ".yarn");
+
+    /** One regular file: its path relative to the root with {@code /} separators, and its size. */
+    public record RepoFile(String path, Path absolute, long size) {
+        public String name() {
+            int slash = path.lastIndexOf('/');
+            return slash < 0 ? path : path.substring(slash + 1);
+        }
+
+        /** The directory part of {@link #path()}, empty for files at the root. */
+        public String dir() {
+            int slash = path.lastIndexOf('/');
+            return slash < 0 ? "" : path.substring(0, slash);
+        }
+    }
+
+    private final Path root;
+    private final List<RepoFile> files;
+    private volatile Optional<Set<String>> tracked;
+
+    private RepoTree(Path root, List<RepoFile> files) {
+        this.root = root;
+        this.files = files;
+    }
+
+    /** The tree of the run's repository, walked on first use and shared by the run's checks. */
+    public static RepoTree of(CheckContext ctx) {
+        return ctx.shared(Cache.class, Cache::new).get(ctx.repo());
+    }
+
+    /** Walks {@code root} now. */
+    public static RepoTree walk(Path root) throws IOException {
+        Path abs = root.toAbsolutePath().normalize();
+        if (!Files.isDirectory(abs)) {
+            throw new IOException("repository " + root + " is not a directory");
+        }
+        Walker walker = new Walker(abs);
+        Files.walkFileTree(abs, walker);
+        walker.out.sort((a, b) -> a.path().compareTo(b.path()));
+        return new RepoTree(abs, List.copyOf(walker.out));
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Every file not ignored, sorted by path. */
+    public List<RepoFile> files() {
+        return files;
+    }
+
+    /** Files whose name (last segment) is one of {@code names}, compared without case. */
+    public List<RepoFile> named(String... names) {
+        Set<String> wanted = new HashSet<>();
+        for (String n : names) {
+            wanted.add(n.toLowerCase(Locale.ROOT));
+        }
+        return filter(f -> wanted.contains(f.name().toLowerCase(Locale.ROOT)));
+    }
+
+    /** Files whose relative path matches a glob such as {@code **}{@code /Dockerfile} or {@code k8s/*.yaml}. */
+    public List<RepoFile> glob(String glob) {
+        PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + glob);
+        // A leading "**/" should also match at the root, as in .gitignore and most tools.
+        PathMatcher atRoot = glob.startsWith("**/") ? FileSystems.getDefault().getPathMatcher("glob:" + glob.substring(3)) : null;
+        return filter(f -> {
+            Path p = Path.of(f.path());
+            return m.matches(p) || (atRoot != null && atRoot.matches(p));
+        });
+    }
+
+    public List<RepoFile> filter(Predicate<RepoFile> p) {
+        return files.stream().filter(p).toList();
+    }
+
+    /**
+     * The paths (relative to the root) that git tracks, when the root is inside a git work tree;
+     * empty when it is not. Read from the index, as {@code git ls-files} does.
+     */
+    public Optional<Set<String>> tracked() {
+        Optional<Set<String>> t = tracked;
+        if (t == null) {
+            t = readIndex(root);
+            tracked = t;
+        }
+        return t;
+    }
+
+    private static Optional<Set<String>> readIndex(Path root) {
+        FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(root.toFile());
+        if (builder.getGitDir() == null) {
+            return Optional.empty();
+        }
+        try (Repository repo = builder.setMustExist(true).build()) {
+            if (repo.isBare()) {
+                return Optional.empty();
+            }
+            Path work = repo.getWorkTree().toPath().toAbsolutePath().normalize();
+            String prefix = root.equals(work) ? "" : work.relativize(root).toString().replace('\\', '/') + "/";
+            DirCache index = repo.readDirCache();
+            Set<String> out = new HashSet<>();
+            for (int i = 0; i < index.getEntryCount(); i++) {
+                DirCacheEntry e = index.getEntry(i);
+                String p = e.getPathString();
+                if (p.startsWith(prefix)) {
+                    out.add(p.substring(prefix.length()));
+                }
+            }
+            return Optional.of(Set.copyOf(out));
+        } catch (IOException | RuntimeException e) {
+            // An unreadable index is not a reason to fail every check; callers say "not a git work tree".
+            return Optional.empty();
+        }
+    }
+
+    /** Walks once, keeping a stack of the ignore rules that apply to the current directory. */
+    private static final class Walker extends SimpleFileVisitor<Path> {
+        private final Path root;
+        private final List<RepoFile> out = new ArrayList<>();
+        /** Innermost first: the rules of a directory and the directory's path relative to the root. */
+        private final Deque<Rules> rules = new ArrayDeque<>();
+
+        private record Rules(String dir, IgnoreNode node) {
+        }
+
+        Walker(Path root) {
+            this.root = root;
+        }
+
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+            String rel = relative(dir);
+            if (!rel.isEmpty()) {
+                if (SKIPPED_DIRS.contains(dir.getFileName().toString()) || ignored(rel, true)) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+            }
+            IgnoreNode node = new IgnoreNode();
+            boolean any = parse(node, dir.resolve(".gitignore"));
+            if (rel.isEmpty()) {
+                any |= parse(node, dir.resolve(".git/info/exclude"));
+            }
+            rules.push(new Rules(rel, any ? node : null));
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException exc) {
+            rules.pop();
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (attrs.isRegularFile()) {
+                String rel = relative(file);
+                if (!ignored(rel, false)) {
+                    out.add(new RepoFile(rel, file, attrs.size()));
+                }
+            }
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException exc) {
+            // Unreadable entries (permissions, races) are left out rather than failing the walk.
+            return FileVisitResult.CONTINUE;
+        }
+
+        private boolean ignored(String rel, boolean isDir) {
+            for (Rules r : rules) {
+                if (r.node() == null) {
+                    continue;
+                }
+                String local = r.dir().isEmpty() ? rel : rel.substring(r.dir().length() + 1);
+                Boolean verdict = r.node().checkIgnored(local, isDir);
+                if (verdict != null) {
+                    return verdict;
+                }
+            }
+            return false;
+        }
+
+        private String relative(Path p) {
+            return root.relativize(p).toString().replace('\\', '/');
+        }
+
+        private static boolean parse(IgnoreNode node, Path file) throws IOException {
+            if (!Files.isRegularFile(file)) {
+                return false;
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                node.parse(file.toString(), in);
+            }
+            return !node.getRules().isEmpty();
+        }
+    }
+
+    /** One tree per repository root per run. */
+    static final class Cache {
+        private final Map<Path, RepoTree> trees = new ConcurrentHashMap<>();
+
+        RepoTree get(Path root) {
+            return trees.computeIfAbsent(root, r -> {
+                try {
+                    return walk(r);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package dev.airworthy.checks.yaml;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+/**
+ * A read-only view of a YAML node that remembers where it came from, so findings in compose files
+ * and Kubernetes manifests can name a file and line. Merge keys ({@code <<: *defaults}), which
+ * compose files use a lot, are applied by {@link #get} and {@link #entries}; explicit keys win.
+ * Navigation is lazy, so an alias bomb costs nothing unless walked, and {@link #MAX_DEPTH} bounds
+ * every walk through recursive aliases.
+ */
+public final class YamlNode {
+    public static final int MAX_DEPTH = 64;
+    private static final long MAX_BYTES = 8L * 1024 * 1024;
+
+    private final String file;
+    private final Node node;
+
+    private YamlNode(String file, Node node) {
+        this.file = file;
+        this.node = node;
+    }
+
+    /**
+     * Every document of a file ({@code ---}-separated), empty documents left out. {@code label} is how
+     * findings name the file (its path relative to the repository).
+     */
+    public static List<YamlNode> parseAll(Path path, String label) throws IOException, YamlSyntaxError {
+        if (Files.size(path) > MAX_BYTES) {
+            throw new YamlSyntaxError(label + ": larger than " + (MAX_BYTES >> 20) + " MiB; not read");
+        }
+        String text = Files.readString(path, StandardCharsets.UTF_8);
+        return parseAll(text, label);
+    }
+
+    public static List<YamlNode> parseAll(String text, String label) throws YamlSyntaxError {
+        LoadSettings settings = LoadSettings.builder().setLabel(label).setAllowDuplicateKeys(true)
+                .setCodePointLimit((int) MAX_BYTES).build();
+        List<YamlNode> docs = new ArrayList<>();
+        try {
+            for (Node n : new Compose(settings).composeAllFromString(text)) {
+                if (n != null) {
+                    docs.add(new YamlNode(label, n));
+                }
+            }
+        } catch (MarkedYamlEngineException e) {
+            Mark m = e.getProblemMark().orElse(e.getContextMark().orElse(null));
+            String where = m == null ? label : label + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
+            throw new YamlSyntaxError(where + ": " + firstLine(e.getProblem() == null ? e.getMessage() : e.getProblem()));
+        } catch (YamlEngineException e) {
+            throw new YamlSyntaxError(label + ": " + firstLine(e.getMessage()));
+        }
+        return docs;
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).strip();
+    }
+
+    /** The file this node was read from, as given to {@link #parseAll}. */
+    public String file() {
+        return file;
+    }
+
+    /** 1-based line where the node starts. */
+    public int line() {
+        return node.getStartMark().map(m -> m.getLine() + 1).orElse(1);
+    }
+
+    public boolean isMap() {
+        return node instanceof MappingNode;
+    }
+
+    public boolean isList() {
+        return node instanceof SequenceNode;
+    }
+
+    public boolean isScalar() {
+        return node instanceof ScalarNode;
+    }
+
+    /** A scalar's text, or null for collections. YAML {@code null} / {@code ~} / empty give null too. */
+    public String text() {
+        if (node instanceof ScalarNode s) {
+            String v = s.getValue();
+            boolean plain = s.isPlain();
+            if (plain && (v.isEmpty() || v.equals("~") || v.equals("null") || v.equals("Null") || v.equals("NULL"))) {
+                return null;
+            }
+            return v;
+        }
+        return null;
+    }
+
+    /** The value of a key in a mapping, merge keys applied; empty when absent or when this is not a mapping. */
+    public Optional<YamlNode> get(String key) {
+        return Optional.ofNullable(lookup(key, 0));
+    }
+
+    /** {@link #get} along a path of keys. */
+    public Optional<YamlNode> at(String... keys) {
+        YamlNode n = this;
+        for (String k : keys) {
+            n = n.lookup(k, 0);
+            if (n == null) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(n);
+    }
+
+    /** The text of a scalar at a path of keys, if there is one. */
+    public Optional<String> textAt(String... keys) {
+        return at(keys).map(YamlNode::text);
+    }
+
+    /** A mapping's entries in file order, merge keys applied (explicit keys win); empty for other nodes. */
+    public Map<String, YamlNode> entries() {
+        Map<String, YamlNode> out = new LinkedHashMap<>();
+        collect(node, out, 0);
+        return out;
+    }
+
+    /** A sequence's items; empty for other nodes. */
+    public List<YamlNode> items() {
+        if (node instanceof SequenceNode s) {
+            return s.getValue().stream().map(n -> new YamlNode(file, n)).toList();
+        }
+        return List.of();
+    }
+
+    private YamlNode lookup(String key, int depth) {
+        if (!(node instanceof MappingNode m) || depth > MAX_DEPTH) {
+            return null;
+        }
+        YamlNode merged = null;
+        for (NodeTuple t : m.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k) {
+                if (k.getValue().equals(key) && !isMergeKey(k)) {
+                    return new YamlNode(file, t.getValueNode());
+                }
+                if (isMergeKey(k) && merged == null) {
+                    merged = lookupInMerge(t.getValueNode(), key, depth + 1);
+                }
+            }
+        }
+        return merged;
+    }
+
+    private YamlNode lookupInMerge(Node value, String key, int depth) {
+        if (value instanceof SequenceNode s) {
+            for (Node n : s.getValue()) {
+                YamlNode found = new YamlNode(file, n).lookup(key, depth);
+                if (found != null) {
+                    return found;
+                }
+            }
+            return null;
+        }
+        return new YamlNode(file, value).lookup(key, depth);
+    }
+
+    private void collect(Node n, Map<String, YamlNode> out, int depth) {
+        if (!(n instanceof MappingNode m) || depth > MAX_DEPTH) {
+            return;
+        }
+        List<Node> merges = new ArrayList<>();
+        for (NodeTuple t : m.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k) {
+                if (isMergeKey(k)) {
+                    if (t.getValueNode() instanceof SequenceNode s) {
+                        merges.addAll(s.getValue());
+                    } else {
+                        merges.add(t.getValueNode());
+                    }
+                } else {
+                    out.put(k.getValue(), new YamlNode(file, t.getValueNode()));
+                }
+            }
+        }
+        for (Node merge : merges) {
+            Map<String, YamlNode> inherited = new LinkedHashMap<>();
+            collect(merge, inherited, depth + 1);
+            inherited.forEach(out::putIfAbsent);
+        }
+    }
+
+    private static boolean isMergeKey(ScalarNode k) {
+        return k.isPlain() && k.getValue().equals("<<");
+    }
+
+    @Override
+    public String toString() {
+        return file + ":" + line();
+    }
+
+    /** A file that is not valid YAML; the message names file, line and column. */
+    public static final class YamlSyntaxError extends Exception {
+        public YamlSyntaxError(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
