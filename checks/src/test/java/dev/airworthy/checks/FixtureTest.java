@@ -24,11 +24,12 @@ import org.junit.jupiter.api.TestFactory;
  * Runs every fixture case through the real loader and runner. Each item must end with the status
  * its folder names, and the findings must be exactly those marked inline with
  * {@code expect-finding: <rule>}: in {@code airworthy.yml} or {@code server.yml} a marker names a
- * rule; in any other file it also pins the file and line the finding must point at. A line
+ * rule (or {@code <rule>@<file>:<line>} for a finding in a file that cannot hold comments, such as
+ * JSON); in any other file it also pins the file and line the finding must point at. A line
  * {@code expect-message: <text>} in {@code airworthy.yml} requires some item's message to contain the text.
  */
 class FixtureTest {
-    private static final Pattern MARKER = Pattern.compile("expect-finding:\\s*([a-z0-9.-]+)");
+    private static final Pattern MARKER = Pattern.compile("expect-finding:\\s*([a-z0-9.-]+(?:@[^\\s:]+:\\d+)?)");
     private static final Pattern MESSAGE = Pattern.compile("expect-message:\\s*(.+?)\\s*$");
     private static final CheckRegistry REGISTRY = CheckRegistry.load();
 
@@ -80,7 +81,7 @@ class FixtureTest {
             for (int i = 0; i < lines.size(); i++) {
                 Matcher m = MARKER.matcher(lines.get(i));
                 while (m.find()) {
-                    out.add(spec ? m.group(1) : m.group(1) + "@" + rel + ":" + (i + 1));
+                    out.add(spec || m.group(1).contains("@") ? m.group(1) : m.group(1) + "@" + rel + ":" + (i + 1));
                 }
             }
         }
