@@ -57,8 +57,10 @@ public final class YamlNode {
         List<YamlNode> docs = new ArrayList<>();
         try {
             for (Node n : new Compose(settings).composeAllFromString(text)) {
-                if (n != null) {
-                    docs.add(new YamlNode(label, n));
+                YamlNode doc = n == null ? null : new YamlNode(label, n);
+                // "---" followed by nothing composes to a null scalar: an empty document.
+                if (doc != null && !(doc.isScalar() && doc.text() == null)) {
+                    docs.add(doc);
                 }
             }
         } catch (MarkedYamlEngineException e) {

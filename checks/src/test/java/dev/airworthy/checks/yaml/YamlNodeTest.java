@@ -1,0 +1,57 @@
+package dev.airworthy.checks.yaml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class YamlNodeTest {
+    @Test
+    void mergeKeysApplyAndExplicitKeysWin() throws Exception {
+        List<YamlNode> docs = YamlNode.parseAll("""
+                x-defaults: &defaults
+                  restart: unless-stopped
+                  mem_limit: 512m
+                services:
+                  api:
+                    <<: *defaults
+                    mem_limit: 1g
+                """, "compose.yaml");
+        YamlNode api = docs.getFirst().at("services", "api").orElseThrow();
+        assertThat(api.textAt("restart")).hasValue("unless-stopped");
+        assertThat(api.textAt("mem_limit")).hasValue("1g");
+        assertThat(api.entries().keySet()).containsExactly("mem_limit", "restart");
+        assertThat(api.line()).isEqualTo(6);
+        assertThat(api.get("restart").orElseThrow().line()).isEqualTo(2);
+    }
+
+    @Test
+    void multiDocumentFilesKeepEveryNonEmptyDocument() throws Exception {
+        List<YamlNode> docs = YamlNode.parseAll("---\nkind: A\n---\n---\nkind: B\n", "k.yaml");
+        assertThat(docs).extracting(d -> d.textAt("kind").orElseThrow()).containsExactly("A", "B");
+        assertThat(docs.get(1).line()).isEqualTo(5);
+    }
+
+    @Test
+    void syntaxErrorsNameFileLineAndColumn() {
+        assertThatThrownBy(() -> YamlNode.parseAll("services:\n  api:\n    image: [a\n", "compose.yaml"))
+                .isInstanceOf(YamlNode.YamlSyntaxError.class)
+                .hasMessageMatching("compose\\.yaml:\\d+:\\d+: .+");
+    }
+
+    @Test
+    void recursiveMergeKeysDoNotLoop() throws Exception {
+        YamlNode doc = YamlNode.parseAll("a: &a\n  <<: *a\n  k: v\n", "r.yaml").getFirst();
+        assertThat(doc.at("a", "missing")).isEmpty();
+        assertThat(doc.at("a").orElseThrow().entries()).containsKey("k");
+    }
+
+    @Test
+    void nullsAreNullAndQuotedNullIsText() throws Exception {
+        YamlNode doc = YamlNode.parseAll("a: ~\nb: 'null'\nc:\n", "n.yaml").getFirst();
+        assertThat(doc.textAt("a")).isEmpty();
+        assertThat(doc.textAt("b")).hasValue("null");
+        assertThat(doc.textAt("c")).isEmpty();
+    }
+}
