@@ -40,11 +40,13 @@ import java.util.stream.Collectors;
         severity = Severity.HIGH,
         summary = """
                 Judges each Dockerfile, a finding per rule: the final stage runs as a non-root `USER` \
-                (`docker.dockerfile.root-user`; earlier build stages may be root; `USER ${VAR}` warns); every base \
+                (`docker.dockerfile.root-user`; earlier build stages may be root; `USER ${VAR}` warns; a base tagged \
+                `nonroot`, as distroless images are, counts as one); every base \
                 image is pinned to a tag that is not `latest`, a digest being best \
                 (`docker.dockerfile.unpinned-base`; `FROM node:${NODE_VERSION}` is judged by the `ARG` default, \
                 and warns without one); the final stage has a `HEALTHCHECK`, or a compose service that builds the \
-                Dockerfile has its own healthcheck (`docker.dockerfile.no-healthcheck`; `HEALTHCHECK NONE` fails); \
+                Dockerfile has its own healthcheck, or only one-shot services build it \
+                (`docker.dockerfile.no-healthcheck`; `HEALTHCHECK NONE` fails); \
                 no `ENV` or `ARG` named like a secret holds a literal value (`docker.dockerfile.secret-in-env`; a \
                 secret-named `ARG` without a value, or an `ENV` copied from one, warns, as build arguments are \
                 kept in the image's history); no `ADD` of a URL without `--checksum` (`docker.dockerfile.add-url`). \
