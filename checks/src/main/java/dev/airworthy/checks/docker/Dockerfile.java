@@ -189,6 +189,38 @@ public final class Dockerfile {
         return stages.isEmpty() ? Optional.empty() : Optional.of(stages.getLast());
     }
 
+    /** The stage a build target names ({@code docker build --target}, compose {@code build.target}). */
+    public Optional<Stage> stageNamed(String name) {
+        return stages.stream().filter(s -> s.name() != null && s.name().equalsIgnoreCase(name)).findFirst();
+    }
+
+    /** The earlier stage a stage builds on ({@code FROM build AS test}), if its FROM names one. */
+    public Optional<Stage> parent(Stage stage) {
+        for (int i = stage.index() - 1; i >= 0; i--) {
+            Stage s = stages.get(i);
+            if (s.name() != null && s.name().equalsIgnoreCase(stage.from().raw())) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The last {@code keyword} instruction in effect in a stage: its own, else the one it inherits
+     * from the earlier stage it builds on, and so on ({@code USER} and {@code HEALTHCHECK} carry over).
+     */
+    public Optional<Instruction> lastInherited(Stage stage, String keyword) {
+        Optional<Stage> s = Optional.of(stage);
+        while (s.isPresent()) {
+            Optional<Instruction> found = s.get().last(keyword);
+            if (found.isPresent()) {
+                return found;
+            }
+            s = parent(s.get());
+        }
+        return Optional.empty();
+    }
+
     /**
      * The FROM lines that pull an image from a registry: not {@code scratch}, not an earlier stage
      * ({@code FROM build}), since only those can drift.

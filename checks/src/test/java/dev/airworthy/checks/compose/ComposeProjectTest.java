@@ -1,0 +1,189 @@
+package dev.airworthy.checks.compose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.airworthy.check.NotApplicable;
+import dev.airworthy.checks.compose.ComposeService.Build;
+import dev.airworthy.checks.compose.ComposeService.EnvVar;
+import dev.airworthy.checks.compose.ComposeService.Mount;
+import dev.airworthy.checks.repo.RepoTree;
+import dev.airworthy.checks.yaml.YamlNode.YamlSyntaxError;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ComposeProjectTest {
+    @TempDir
+    Path dir;
+
+    private void write(String path, String text) throws IOException {
+        Path p = dir.resolve(path);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text);
+    }
+
+    private ComposeProject read(String... paths) throws IOException, YamlSyntaxError {
+        RepoTree tree = RepoTree.walk(dir);
+        List<String> wanted = List.of(paths);
+        return ComposeProject.read(dir, tree.filter(f -> wanted.contains(f.path())));
+    }
+
+    private static ComposeService service(ComposeProject p, String file, String name) {
+        return p.services().stream().filter(s -> s.file().equals(file) && s.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void mountsInShortAndLongSyntax() throws Exception {
+        write("compose.yaml", """
+                services:
+                  app:
+                    image: app:1.0.0
+                    volumes:
+                      - data:/var/lib/app/
+                      - ./conf:/etc/app:ro
+                      - ~/cache:/cache
+                      - ${DATA_DIR:-./uploads}:/uploads:rw
+                      - ${LOGS}:/logs
+                      - /scratch
+                      - C:\\data:/windows
+                      - type: volume
+                        target: /anon
+                      - type: tmpfs
+                        target: /run
+                    tmpfs: [/tmp:size=64m]
+                """);
+        List<Mount> mounts = service(read("compose.yaml"), "compose.yaml", "app").mounts();
+        assertThat(mounts).extracting(m -> m.target() + "=" + m.kind()).containsExactly(
+                "/var/lib/app=NAMED", "/etc/app=BIND", "/cache=BIND", "/uploads=BIND", "/logs=BIND",
+                "/scratch=ANONYMOUS", "/windows=BIND", "/anon=ANONYMOUS", "/run=TMPFS", "/tmp=TMPFS");
+        Mount data = mounts.getFirst();
+        assertThat(data.covers("/var/lib/app")).isTrue();
+        assertThat(data.covers("/var/lib/app/db")).isTrue();
+        assertThat(data.covers("/var/lib/application")).isFalse();
+    }
+
+    @Test
+    void anOverrideFileIsMergedWithItsBaseAndAStandaloneVariantIsNot() throws Exception {
+        write("docker-compose.yml", """
+                services:
+                  api:
+                    image: api:1.0.0
+                    restart: always
+                    environment: [LOG_LEVEL=info, DB_PASSWORD=base]
+                    deploy: { resources: { limits: { memory: 1G, cpus: "1" } } }
+                  db:
+                    image: postgres:16.4
+                """);
+        write("docker-compose.prod.yml", """
+                services:
+                  api:
+                    environment: { LOG_LEVEL: warn }
+                    deploy: { resources: { limits: { memory: 2G } } }
+                """);
+        write("docker-compose.staging.yml", """
+                services:
+                  api:
+                    image: api:1.0.0
+                """);
+        ComposeProject p = read("docker-compose.yml", "docker-compose.prod.yml", "docker-compose.staging.yml");
+        assertThat(p.files()).extracting(ComposeFile::path, ComposeFile::base).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("docker-compose.prod.yml", "docker-compose.yml"),
+                org.assertj.core.groups.Tuple.tuple("docker-compose.staging.yml", null),
+                org.assertj.core.groups.Tuple.tuple("docker-compose.yml", null));
+        ComposeService prod = service(p, "docker-compose.prod.yml", "api");
+        assertThat(prod.line()).isEqualTo(2);
+        assertThat(prod.text("restart")).contains("always");
+        assertThat(prod.text("deploy", "resources", "limits", "memory")).contains("2G");
+        assertThat(prod.text("deploy", "resources", "limits", "cpus")).contains("1");
+        Map<String, EnvVar> env = prod.environment();
+        assertThat(env.get("LOG_LEVEL").value()).isEqualTo("warn");
+        assertThat(env.get("LOG_LEVEL").node().file()).isEqualTo("docker-compose.prod.yml");
+        assertThat(env.get("DB_PASSWORD").node().file()).isEqualTo("docker-compose.yml");
+        // Only the override's own services are judged in it; db is judged in the base file.
+        assertThat(p.files().getFirst().services()).extracting(ComposeService::name).containsExactly("api");
+        assertThat(service(p, "docker-compose.staging.yml", "api").has("restart")).isFalse();
+    }
+
+    @Test
+    void extendsIsFollowedAcrossFilesAndCyclesEnd() throws Exception {
+        write("common/services.yml", """
+                services:
+                  base:
+                    restart: unless-stopped
+                    healthcheck: { test: ["CMD", "true"] }
+                """);
+        write("compose.yaml", """
+                services:
+                  api:
+                    image: api:1.0.0
+                    extends: { file: common/services.yml, service: base }
+                  a: { image: a:1.0.0, extends: b }
+                  b: { image: b:1.0.0, extends: a }
+                """);
+        ComposeProject p = read("compose.yaml");
+        assertThat(service(p, "compose.yaml", "api").text("restart")).contains("unless-stopped");
+        assertThat(service(p, "compose.yaml", "api").healthcheckTest()).isPresent();
+        assertThat(service(p, "compose.yaml", "a").layers()).hasSizeLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void buildResolvesContextAndDockerfileAgainstTheComposeFile() throws Exception {
+        write("deploy/compose.yaml", """
+                services:
+                  api: { build: { context: ../services/api, dockerfile: docker/Dockerfile.prod, target: runtime } }
+                  web: { build: ../web }
+                  remote: { build: "https://github.com/example/app.git#main" }
+                  outside: { build: ../../elsewhere }
+                  inline: { build: { dockerfile_inline: "FROM alpine:3.20" } }
+                """);
+        ComposeProject p = read("deploy/compose.yaml");
+        Build api = service(p, "deploy/compose.yaml", "api").build().orElseThrow();
+        assertThat(api.dockerfile()).isEqualTo("services/api/docker/Dockerfile.prod");
+        assertThat(api.target()).isEqualTo("runtime");
+        assertThat(service(p, "deploy/compose.yaml", "web").build().orElseThrow().dockerfile()).isEqualTo("web/Dockerfile");
+        assertThat(service(p, "deploy/compose.yaml", "remote").build().orElseThrow().why()).contains("remote context");
+        assertThat(service(p, "deploy/compose.yaml", "outside").build().orElseThrow().why()).contains("outside the repository");
+        assertThat(service(p, "deploy/compose.yaml", "inline").build().orElseThrow().inline()).isEqualTo("FROM alpine:3.20");
+    }
+
+    @Test
+    void oneShots() throws Exception {
+        write("compose.yaml", """
+                services:
+                  api:
+                    image: api:1.0.0
+                    depends_on: { migrate: { condition: service_completed_successfully }, db: { condition: service_started } }
+                  migrate: { image: api:1.0.0 }
+                  db: { image: postgres:16.4 }
+                  seed: { image: api:1.0.0, restart: "no", profiles: [tools] }
+                  adminer: { image: adminer:4.8.1, profiles: [debug] }
+                  job: { image: api:1.0.0, deploy: { mode: replicated-job } }
+                """);
+        ComposeProject p = read("compose.yaml");
+        assertThat(p.services()).filteredOn(s -> s.oneShot() != null).extracting(ComposeService::name)
+                .containsExactly("migrate", "seed", "job");
+    }
+
+    @Test
+    void aFileWithoutServicesIsNotApplicableAndBrokenYamlNamesTheLine() throws Exception {
+        write("compose.yaml", "networks: { shared: { external: true } }\n");
+        assertThatThrownBy(() -> read("compose.yaml")).isInstanceOf(NotApplicable.class);
+        write("docker-compose.yml", "services:\n  api:\n    image: [a\n");
+        assertThatThrownBy(() -> read("docker-compose.yml")).isInstanceOf(YamlSyntaxError.class)
+                .hasMessageStartingWith("docker-compose.yml:4:");
+    }
+
+    @Test
+    void discoveryNames() {
+        assertThat(List.of("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml",
+                "docker-compose.prod.yml", "compose.staging.yaml", "Docker-Compose.YML"))
+                .allMatch(ComposeProject::isComposeName);
+        assertThat(List.of("compose.json", "my-compose.yml", "docker-compose.yml.bak", "compose"))
+                .noneMatch(ComposeProject::isComposeName);
+    }
+}
