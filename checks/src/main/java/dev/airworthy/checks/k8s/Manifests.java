@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -73,7 +74,7 @@ final class Manifests {
         Manifests m = new Manifests(Kustomize.read(tree));
         m.errors.addAll(m.kustomize.errors());
         List<RepoFile> candidates = only.isEmpty()
-                ? tree.filter(f -> f.name().endsWith(".yaml") || f.name().endsWith(".yml"))
+                ? tree.filter(Manifests::isYaml)
                 : selected(tree, only, m.errors);
         Set<String> chartDirs = tree.named("Chart.yaml").stream().map(RepoFile::dir).collect(Collectors.toSet());
         for (RepoFile f : candidates) {
@@ -103,14 +104,24 @@ final class Manifests {
         return out;
     }
 
-    /** A path, a directory (everything below it) or a glob, relative to the repository root. */
+    /**
+     * A file (found even when git ignores it, as rendered output often is, whatever its extension), a
+     * directory (the YAML files below it that git does not ignore) or a glob, relative to the repository root.
+     */
     static List<RepoFile> matching(RepoTree tree, String entry) {
         if (isGlob(entry)) {
             return tree.glob(entry);
         }
-        String path = Path.of(entry).normalize().toString().replace('\\', '/');
-        String dir = path.endsWith("/") ? path : path + "/";
-        return tree.filter(f -> f.path().equals(path) || (!path.isEmpty() && f.path().startsWith(dir)));
+        Optional<RepoFile> file = tree.explicit(entry);
+        if (file.isPresent()) {
+            return List.of(file.get());
+        }
+        String dir = Path.of(entry).normalize().toString().replace('\\', '/') + "/";
+        return tree.filter(f -> (dir.equals("/") || f.path().startsWith(dir)) && isYaml(f));
+    }
+
+    private static boolean isYaml(RepoFile f) {
+        return f.name().endsWith(".yaml") || f.name().endsWith(".yml");
     }
 
     static boolean isGlob(String s) {

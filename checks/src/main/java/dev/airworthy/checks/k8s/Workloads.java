@@ -6,6 +6,7 @@ import dev.airworthy.check.NotApplicable;
 import dev.airworthy.check.Outcome;
 import dev.airworthy.check.Params;
 import dev.airworthy.checks.k8s.Manifests.KubeObject;
+import dev.airworthy.checks.repo.RepoTree;
 import dev.airworthy.checks.yaml.YamlNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -214,14 +215,7 @@ final class Workloads {
 
     /** Problems with the {@code files} parameter, for {@link dev.airworthy.check.Check#validate}. */
     static List<String> validateFiles(Params params) {
-        List<String> problems = new ArrayList<>();
-        for (String f : params.list("files")) {
-            String plain = f.replace('\\', '/');
-            if (plain.startsWith("/") || plain.equals("..") || plain.startsWith("../") || plain.contains("/../")) {
-                problems.add("files: '" + f + "' leaves the repository; paths are relative to its root");
-            }
-        }
-        return problems;
+        return RepoTree.pathsLeavingRoot("files", params.list("files"));
     }
 
     /** Whether two objects end up in the same namespace as written (both without one counts as the same). */
