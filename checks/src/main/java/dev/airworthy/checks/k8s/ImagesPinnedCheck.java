@@ -40,7 +40,11 @@ import java.util.stream.Collectors;
                 either. When kustomize builds include the manifest, each build's `images:` override \
                 (`newTag`, `digest`, `newName`) is applied first: an untagged image in a base is pinned if \
                 every build that uses it sets a tag, and a `newTag: latest` in an overlay is found at its \
-                line. `imagePullPolicy` does not matter: `Always` does not make a moving tag reproducible.""",
+                line. `imagePullPolicy` does not matter: `Always` does not make a moving tag reproducible. \
+                Helm chart templates, `{{ }}`-templated files and kustomize patches are set aside \
+                with a note (see `k8s.probes`). \
+                Rules, at the container's line or the override's: `k8s.images-pinned.latest`, \
+                `k8s.images-pinned.untagged`, `k8s.images-pinned.variable`, `k8s.images-pinned.no-image`.""",
         rationale = """
                 A moving tag means the cluster runs whatever the registry held when a node last pulled: \
                 two pods of one Deployment can run different code, a rollback redeploys the broken image, \

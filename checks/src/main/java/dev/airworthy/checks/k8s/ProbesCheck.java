@@ -31,7 +31,8 @@ import java.util.Optional;
                 `startupProbe` does not replace either. Init containers, Jobs, CronJobs and bare Pods are \
                 not judged: they run to completion. Manifests are found in every `*.yaml`/`*.yml` file \
                 (multi-document files and `kind: List` included); Helm chart templates and other \
-                `{{ }}`-templated files are set aside with a note, as are kustomize patches.""",
+                `{{ }}`-templated files are set aside with a note, as are kustomize patches. Rules, at the \
+                container's line: `k8s.probes.no-liveness`, `k8s.probes.no-readiness`.""",
         rationale = """
                 Without a readiness probe, a pod receives traffic the moment its process starts, before it \
                 can answer, and keeps receiving it while it is overloaded or lost its database: every \

@@ -37,7 +37,10 @@ import java.util.Set;
                 which then decides. A kustomize `replicas:` override of a build that includes the \
                 manifest counts for that build. DaemonSets (one pod per node), Jobs, CronJobs and Pods \
                 are not judged. A count that is not a number (`${REPLICAS}`) warns: it is decided at \
-                deploy time.""",
+                deploy time. Helm chart templates, `{{ }}`-templated files and kustomize patches are set aside \
+                with a note (see `k8s.probes`). \
+                Rules: `k8s.replicas.too-few` (at `replicas`, the override, or the workload), \
+                `k8s.replicas.autoscaler-min` (at the autoscaler's minimum), `k8s.replicas.unknown` (warns).""",
         rationale = """
                 A single replica means every node drain, rollout hiccup, OOM kill or eviction is an \
                 outage. Two replicas on different nodes let Kubernetes replace one while the other \

@@ -35,7 +35,10 @@ import java.util.Set;
                 then uses the limit as the request. A `LimitRange` in the repository, in the workload's \
                 namespace as written (both without a namespace counts as the same), whose `type: Container` \
                 entry has `default` (limits) or `defaultRequest` (requests) fills what it provides, as the \
-                LimitRanger admission plugin does.""",
+                LimitRanger admission plugin does. Helm chart templates, `{{ }}`-templated files and kustomize patches are set aside \
+                with a note (see `k8s.probes`). \
+                Rules, at the container's line: `k8s.resources.no-cpu-request`, \
+                `k8s.resources.no-memory-request`, `k8s.resources.no-cpu-limit`, `k8s.resources.no-memory-limit`.""",
         rationale = """
                 Requests are what the scheduler reserves: without them pods are packed onto nodes that \
                 cannot hold them, and are the first evicted under pressure (BestEffort). Limits cap what a \

@@ -31,7 +31,11 @@ import java.util.Optional;
                 container's `securityContext` overrides the pod's, which it inherits otherwise), is not \
                 `privileged`, and sets `allowPrivilegeEscalation: false` explicitly (Kubernetes defaults it \
                 to true). One finding per property, at the container's line. Pods with `os.name: windows` \
-                are not judged on the user they run as.""",
+                are not judged on the user they run as. Helm chart templates, `{{ }}`-templated files and kustomize patches are set aside \
+                with a note (see `k8s.probes`). \
+                Rules: `k8s.security-context.run-as-non-root`, \
+                `k8s.security-context.run-as-user-root`, `k8s.security-context.privileged`, \
+                `k8s.security-context.allow-privilege-escalation`.""",
         rationale = """
                 A container running as root is one kernel or runtime bug away from root on the node; a \
                 privileged one is root on the node already, with every device and capability. \

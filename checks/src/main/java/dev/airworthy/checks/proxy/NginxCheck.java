@@ -40,26 +40,40 @@ import java.util.regex.Pattern;
         severity = Severity.HIGH,
         summary = """
                 Reads the repository's nginx configuration as nginx does (blocks, quoted strings, \
-                `include` with globs, directives inherited http → server → location) and judges every \
-                HTTP `server`: some server listens with TLS (`listen ... ssl` or `quic`); every server \
-                on plain port 80 (or without `listen`) redirects to `https://` (`return 301` or a \
-                `rewrite`, at server level, in an `if` on `$scheme`/`$http_x_forwarded_proto`, or in every \
-                location; ACME challenge locations and locations that only `return` a status or `deny all` \
-                are exempt, and a server that only returns a status, such as a `return 444` catch-all, \
-                serves nothing); `client_max_body_size` is set (absent warns: nginx's default of 1m \
-                applies) and never `0` (unlimited, fails); `server_tokens off` applies to every server \
-                and location; a `limit_req_zone` exists and every server that serves content applies \
-                `limit_req` somewhere; and every proxied location that looks like WebSocket (its path has \
-                ws, socket, websocket, cable or hub in it, or it sets an Upgrade or Connection header) \
-                sets `proxy_http_version 1.1`, `proxy_set_header Upgrade $http_upgrade` and \
-                `proxy_set_header Connection` to an upgrade value. A WebSocket problem fails where the \
-                location sets upgrade headers or `proxy_http_version 1.0`, and warns where only the path \
-                suggests WebSocket or only `proxy_http_version` is missing (nginx 1.29.7 and later \
-                default to 1.1). Without `file`, every `nginx.conf` in the repository is read, and \
-                files in `conf.d/`, `http.d/`, `sites-enabled/`, directories named for nginx, and \
-                `*.conf.template` files that look like nginx configuration and are not included by \
-                another; such snippets in one directory are judged together, as the http context \
-                they are included into.""",
+                `include` with globs, directives inherited http → server → location, `proxy_set_header` \
+                inherited only by levels that set none) and judges every HTTP `server` block. Findings \
+                point at the directive, or, when a directive is missing, at the `http` block (at the \
+                `server` block when the repository holds no http block):
+
+                - `proxy.nginx.no-tls`: no server listens with TLS (`listen ... ssl` or `quic`).
+                - `proxy.nginx.no-https-redirect`: a server on plain port 80 (or without `listen`) does \
+                not send every request to `https://` with `return 301` (or 302, 303, 307, 308) or a \
+                `rewrite`: at server level, in an `if` on `$scheme` or `$http_x_forwarded_proto`, or in \
+                every location including a `location /`. ACME challenge locations and locations that only \
+                `return` a status or `deny all` are exempt; a server that only returns a status (a \
+                `return 444` catch-all) serves nothing, and one listening on loopback only is not \
+                reachable from outside.
+                - `proxy.nginx.no-body-limit`: `client_max_body_size 0` (unlimited) fails; no \
+                `client_max_body_size` for a server warns (nginx's default of 1m applies, but nobody chose it).
+                - `proxy.nginx.server-tokens`: `server_tokens` is not `off` for every server and location.
+                - `proxy.nginx.no-rate-limit`: there is no `limit_req_zone`, a server that serves \
+                content (loopback-only servers aside) applies no `limit_req` anywhere, or a `limit_req` \
+                names a zone nothing defines.
+                - `proxy.nginx.websocket-headers`: a proxied location that looks like WebSocket (a path \
+                word such as ws, socket, websocket, cable or hub, or an Upgrade or Connection header set) \
+                lacks `proxy_http_version 1.1`, `proxy_set_header Upgrade $http_upgrade` or \
+                `proxy_set_header Connection` with an upgrade value. Fails where the location sets (or \
+                lost) upgrade headers or sets `proxy_http_version 1.0`; warns where only the path \
+                suggests WebSocket, or only `proxy_http_version` is missing (1.1 is the default from \
+                nginx 1.29.7 on).
+
+                Without `file`, every `nginx.conf` in the repository is read, with files in `conf.d/`, \
+                `http.d/`, `sites-enabled/` and directories named for nginx, and `*.conf.template` files, \
+                that look like nginx configuration and are not included by another; such snippets in one \
+                directory are judged together, as the http context they are included into. An include \
+                is looked up in the repository (an absolute `/etc/nginx/...` path below the main file's \
+                directory); one that is not there is named in the evidence. A configuration nginx would \
+                refuse (unbalanced braces, an include cycle) is an error with its file, line and column.""",
         rationale = """
                 The reverse proxy is what the internet talks to. Without TLS and a redirect, logins \
                 and cookies cross networks in clear text. An unlimited body size lets one client fill \
@@ -223,13 +237,14 @@ public final class NginxCheck implements Check {
         for (NginxScope server : servers) {
             String name = serverName(server);
             Disposition disposition = disposition(server);
-            if (listensPlain80(server) && disposition == Disposition.SERVES) {
+            boolean local = loopbackOnly(server);
+            if (listensPlain80(server) && !local && disposition == Disposition.SERVES) {
                 add(out, seen, Finding.fail("proxy.nginx.no-https-redirect", "server " + name + " answers plain HTTP on port 80 "
                         + "without redirecting to https" + unredirected(server)), server.block());
             }
             bodyLimit(instance, server, name, out, seen);
             serverTokens(instance, server, name, out, seen);
-            if (!zones.isEmpty() && (disposition == Disposition.SERVES || disposition == Disposition.REDIRECTS_PLAIN)) {
+            if (!zones.isEmpty() && !local && (disposition == Disposition.SERVES || disposition == Disposition.REDIRECTS_PLAIN)) {
                 rateLimit(server, name, zoneNames, out, seen);
             }
             for (NginxScope location : server.allLocations()) {
@@ -303,12 +318,13 @@ public final class NginxCheck implements Check {
         Directive connection = headers.get("connection");
         boolean upgradeConnection = connection != null && (connection.arg(1).toLowerCase(Locale.ROOT).contains("upgrade")
                 || connection.arg(1).startsWith("$"));
-        // Upgrade headers set here, or at an outer level whose headers this location may have lost.
-        boolean intent = upgrade != null || upgradeConnection || outerSets(location, "upgrade");
+        boolean intent = upgrade != null || upgradeConnection;
         String path = location.block().args().isEmpty() ? "" : location.block().args().getLast();
         if (!intent && !looksLikeWebSocket(path)) {
             return;
         }
+        // A WebSocket-looking location that lost the Upgrade header an outer level sets was meant to upgrade.
+        boolean lost = !intent && outerSets(location, "upgrade");
         List<String> problems = new ArrayList<>();
         boolean hard = false;
         Optional<Directive> version = location.effective("proxy_http_version");
@@ -331,8 +347,8 @@ public final class NginxCheck implements Check {
         if (problems.isEmpty()) {
             return;
         }
-        boolean fail = hard && (intent || version.map(v -> !v.arg(0).equals("1.1")).orElse(false));
-        String what = "location " + path + " of server " + server + (intent ? " proxies WebSocket upgrades" : " looks like WebSocket")
+        boolean fail = hard && (intent || lost || version.map(v -> !v.arg(0).equals("1.1")).orElse(false));
+        String what = "location " + path + " of server " + server + (intent || lost ? " proxies WebSocket upgrades" : " looks like WebSocket")
                 + " but has " + String.join("; ", problems);
         add(out, seen, fail ? Finding.fail("proxy.nginx.websocket-headers", what)
                 : Finding.warn("proxy.nginx.websocket-headers", what), location.block());
@@ -483,6 +499,13 @@ public final class NginxCheck implements Check {
             return true;
         }
         return listens.stream().anyMatch(l -> !l.args().contains("ssl") && !l.args().contains("quic") && port(l.arg(0)).equals("80"));
+    }
+
+    /** Listens only on loopback addresses (a status page for local scrapers): not reachable from outside. */
+    static boolean loopbackOnly(NginxScope server) {
+        List<Directive> listens = server.ownAll("listen");
+        return !listens.isEmpty() && listens.stream().map(l -> l.arg(0)).allMatch(a -> a.startsWith("127.")
+                || a.startsWith("[::1]") || a.equals("localhost") || a.startsWith("localhost:") || a.startsWith("unix:"));
     }
 
     /** The port of a listen address: {@code 80}, {@code *:80}, {@code [::]:80}, {@code 127.0.0.1} (80). */
