@@ -59,6 +59,9 @@ import java.util.regex.Pattern;
                 - `proxy.nginx.no-rate-limit`: there is no `limit_req_zone`, a server that serves \
                 content (loopback-only servers aside) applies no `limit_req` anywhere, or a `limit_req` \
                 names a zone nothing defines.
+                - `proxy.nginx.include-not-found` (warns): an `include` names a file that is neither in \
+                the repository nor shipped with nginx (`mime.types`, `fastcgi_params`, ...), so the \
+                verdict may miss what it sets.
                 - `proxy.nginx.websocket-headers`: a proxied location that looks like WebSocket (a path \
                 word such as ws, socket, websocket, cable or hub, or an Upgrade or Connection header set) \
                 lacks `proxy_http_version 1.1`, `proxy_set_header Upgrade $http_upgrade` or \
@@ -72,7 +75,7 @@ import java.util.regex.Pattern;
                 that look like nginx configuration and are not included by another; such snippets in one \
                 directory are judged together, as the http context they are included into. An include \
                 is looked up in the repository (an absolute `/etc/nginx/...` path below the main file's \
-                directory); one that is not there is named in the evidence. A configuration nginx would \
+                directory, or next to it when the repository keeps it flat). A configuration nginx would \
                 refuse (unbalanced braces, an include cycle) is an error with its file, line and column.""",
         rationale = """
                 The reverse proxy is what the internet talks to. Without TLS and a redirect, logins \
@@ -128,16 +131,11 @@ import java.util.regex.Pattern;
                     + "list of them (paths or globs relative to the repository root). Default: discovered as described above.")
         })
 public final class NginxCheck implements Check {
-    /** A server, http, upstream or location block, or a lower-case directive ending in ";": not INI, not Apache. */
-    private static final Pattern NGINX_LINE = Pattern.compile(
-            "(?m)^[ \\t]{0,40}(?:(?:server|http|upstream|location[ \\t][^\\n{;]{1,300})[ \\t]{0,10}\\{"
-            + "|[a-z][a-z0-9_]{1,40}[ \\t]+[^\\n;{}]{1,500};[ \\t]*(?:#[^\\n]{0,500})?$)");
     private static final Set<String> REDIRECT_CODES = Set.of("301", "302", "303", "307", "308");
     private static final Set<String> SCHEME_VARIABLES = Set.of("$scheme", "$https", "$http_x_forwarded_proto", "$server_port");
     private static final Set<String> WEBSOCKET_WORDS = Set.of("ws", "wss", "socket", "sockets", "websocket", "websockets",
             "cable", "hub", "hubs", "signalr", "sockjs");
     private static final Pattern CATCH_ALL_REGEX = Pattern.compile("\\^?/?\\(?(?:\\.\\*|\\.\\+|\\.)?\\)?\\$?");
-    private static final int SNIFF_BYTES = 64 * 1024;
 
     /** What a server does with the requests it gets. */
     private enum Disposition {
@@ -151,7 +149,7 @@ public final class NginxCheck implements Check {
     }
 
     /** One nginx instance: a main file with its http context, or snippets of one directory judged together. */
-    private record Instance(String label, Directive http, NginxScope httpScope, List<String> files) {
+    private record Instance(String label, Directive http, NginxScope httpScope, List<String> files, List<Directive> missing) {
         List<NginxScope> servers() {
             return httpScope.children("server");
         }
@@ -222,6 +220,10 @@ public final class NginxCheck implements Check {
         List<NginxScope> servers = instance.servers();
         if (servers.isEmpty()) {
             return;
+        }
+        for (Directive include : instance.missing()) {
+            add(out, seen, Finding.warn("proxy.nginx.include-not-found", "include " + include.arg(0)
+                    + " is not in the repository: what it sets is not judged"), include);
         }
         if (servers.stream().noneMatch(NginxCheck::isTls)) {
             add(out, seen, Finding.fail("proxy.nginx.no-tls", "no server in " + instance.label()
@@ -559,7 +561,7 @@ public final class NginxCheck implements Check {
             notes.addAll(l.notes());
             Optional<Directive> http = l.directives().stream().filter(d -> d.name().equals("http") && d.isBlock()).findFirst();
             if (http.isPresent()) {
-                out.add(new Instance(l.main(), http.get(), new NginxScope(http.get(), http.get().block(), null), l.files()));
+                out.add(new Instance(l.main(), http.get(), new NginxScope(http.get(), http.get().block(), null), l.files(), l.missing()));
             } else if (l.directives().stream().anyMatch(d -> d.name().equals("events"))) {
                 notes.add(l.main() + ": no http block");
             } else {
@@ -570,12 +572,14 @@ public final class NginxCheck implements Check {
         for (var e : snippetsByDir.entrySet()) {
             List<Directive> all = new ArrayList<>();
             List<String> files = new ArrayList<>();
+            List<Directive> missing = new ArrayList<>();
             e.getValue().forEach(l -> {
                 all.addAll(l.directives());
                 files.addAll(l.files());
+                missing.addAll(l.missing());
             });
             String label = e.getValue().size() == 1 ? e.getValue().getFirst().main() : (e.getKey().isEmpty() ? "." : e.getKey()) + "/";
-            out.add(new Instance(label, null, new NginxScope(null, all, null), files));
+            out.add(new Instance(label, null, new NginxScope(null, all, null), files, missing));
         }
         return out;
     }
@@ -608,7 +612,7 @@ public final class NginxCheck implements Check {
     }
 
     private static boolean looksLikeNginx(RepoFile f) {
-        return f.size() <= NginxConfig.MAX_FILE_BYTES && NGINX_LINE.matcher(head(f)).find();
+        return f.size() <= NginxConfig.MAX_FILE_BYTES && NginxConfig.looksLikeNginx(head(f));
     }
 
     private static boolean isTemplated(RepoFile f) {
@@ -618,7 +622,7 @@ public final class NginxCheck implements Check {
 
     private static String head(RepoFile f) {
         try (InputStream in = Files.newInputStream(f.absolute())) {
-            return new String(in.readNBytes(SNIFF_BYTES), StandardCharsets.UTF_8);
+            return new String(in.readNBytes(NginxConfig.SNIFF_BYTES), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
         }

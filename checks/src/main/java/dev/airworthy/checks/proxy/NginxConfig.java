@@ -1,6 +1,7 @@
 package dev.airworthy.checks.proxy;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -13,6 +14,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * An nginx configuration read as nginx reads it: directives ({@code name args;}) and blocks
@@ -37,6 +40,10 @@ public final class NginxConfig {
     /** Where distributions keep nginx's configuration; repositories mirror what lies below. */
     private static final List<String> STANDARD_PREFIXES = List.of(
             "/etc/nginx/", "/usr/local/nginx/conf/", "/usr/local/etc/nginx/", "/opt/homebrew/etc/nginx/", "/opt/nginx/conf/");
+    private static final Pattern NGINX_LINE = Pattern.compile(
+            "(?m)^[ \\t]{0,40}(?:(?:server|http|upstream|location[ \\t][^\\n{;]{1,300})[ \\t]{0,10}\\{"
+            + "|[a-z][a-z0-9_]{1,40}[ \\t]+[^\\n;{}]{1,500};[ \\t]*(?:#[^\\n]{0,500})?$)");
+    static final int SNIFF_BYTES = 64 * 1024;
     /** Directories nginx.conf includes snippets from. */
     private static final Set<String> SNIPPET_DIRS = Set.of("conf.d", "http.d", "sites-enabled", "sites-available", "templates");
     /** Files every nginx package ships; an include of one that is not in the repository is expected. */
@@ -75,14 +82,18 @@ public final class NginxConfig {
         }
     }
 
-    /** A main file with its includes expanded. */
-    public record Loaded(String main, List<Directive> directives, List<String> files, List<String> notes) {
+    /**
+     * A main file with its includes expanded; {@code missing} are the includes of files that are neither in
+     * the repository nor shipped with nginx, so what they set is unknown.
+     */
+    public record Loaded(String main, List<Directive> directives, List<String> files, List<String> notes, List<Directive> missing) {
     }
 
     private final Path root;
     private final List<String> repoFiles;
     private final List<String> read = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<Directive> missing = new ArrayList<>();
     private long bytes;
     private int directives;
     private String mainDir;
@@ -104,7 +115,7 @@ public final class NginxConfig {
         Deque<String> stack = new ArrayDeque<>();
         stack.push(main);
         List<Directive> top = c.expand(c.parseFile(main), stack);
-        return new Loaded(main, top, List.copyOf(c.read), List.copyOf(c.notes));
+        return new Loaded(main, top, List.copyOf(c.read), List.copyOf(c.notes), List.copyOf(c.missing));
     }
 
     /** Parses one file's text, includes left as directives. */
@@ -135,7 +146,7 @@ public final class NginxConfig {
         List<Directive> out = new ArrayList<>();
         for (Directive d : list) {
             if (d.name().equals("include") && !d.isBlock() && d.args().size() == 1) {
-                List<String> targets = resolve(d);
+                List<String> targets = resolve(d, stack);
                 for (String target : targets) {
                     if (stack.contains(target)) {
                         List<String> chain = new ArrayList<>(stack);
@@ -160,7 +171,7 @@ public final class NginxConfig {
     }
 
     /** The repository files an include names; a note when it names none. */
-    private List<String> resolve(Directive include) {
+    private List<String> resolve(Directive include, Deque<String> stack) {
         String pattern = include.arg(0);
         if (pattern.contains("$")) {
             notes.add("include " + pattern + " (" + include.where() + "): variables are not allowed in include; not followed");
@@ -168,12 +179,14 @@ public final class NginxConfig {
         }
         String includingDir = parent(include.file());
         List<String> candidates = new ArrayList<>();
+        String flat = null;
         if (pattern.startsWith("/")) {
             for (String prefix : STANDARD_PREFIXES) {
                 if (pattern.startsWith(prefix)) {
                     String rest = pattern.substring(prefix.length());
                     candidates.add(join(mainDir, rest));
                     candidates.add(join(includingDir, rest));
+                    flat = join(mainDir, rest.substring(rest.lastIndexOf('/') + 1));
                 }
             }
             candidates.add(pattern.substring(1));
@@ -181,30 +194,59 @@ public final class NginxConfig {
             candidates.add(join(mainDir, pattern));
             candidates.add(join(includingDir, pattern));
         }
-        boolean glob = pattern.chars().anyMatch(ch -> ch == '*' || ch == '?' || ch == '[');
         for (String candidate : candidates) {
-            Optional<String> normal = normalize(candidate);
-            if (normal.isEmpty()) {
-                continue;
-            }
-            if (glob) {
-                PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + normal.get());
-                List<String> matches = repoFiles.stream().filter(f -> m.matches(Path.of(f))).sorted().toList();
-                if (!matches.isEmpty()) {
-                    return matches;
-                }
-            } else if (repoFiles.contains(normal.get())) {
-                return List.of(normal.get());
+            List<String> found = matching(candidate, f -> true);
+            if (!found.isEmpty()) {
+                return found;
             }
         }
+        if (flat != null) {
+            // Repositories often keep conf.d/default.conf flat, next to the nginx.conf that includes it.
+            List<String> found = matching(flat, f -> !stack.contains(f) && looksLikeNginx(root.resolve(f)));
+            if (!found.isEmpty()) {
+                return found;
+            }
+        }
+        boolean glob = isGlob(pattern);
         String name = pattern.substring(pattern.lastIndexOf('/') + 1);
         if (STOCK_FILES.contains(name) || pattern.contains("modules-enabled/")) {
             notes.add("include " + pattern + " (" + include.where() + "): shipped with nginx, not in the repository");
         } else {
             notes.add("include " + pattern + " (" + include.where() + "): " + (glob ? "matches nothing" : "not found")
                     + " in the repository; what it sets is not judged");
+            missing.add(include);
         }
         return List.of();
+    }
+
+    /** The repository files a path or glob names, sorted as nginx's glob() sorts them. */
+    private List<String> matching(String candidate, Predicate<String> accept) {
+        Optional<String> normal = normalize(candidate);
+        if (normal.isEmpty()) {
+            return List.of();
+        }
+        if (!isGlob(candidate)) {
+            return repoFiles.contains(normal.get()) && accept.test(normal.get()) ? List.of(normal.get()) : List.of();
+        }
+        PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + normal.get());
+        return repoFiles.stream().filter(f -> m.matches(Path.of(f)) && accept.test(f)).sorted().toList();
+    }
+
+    private static boolean isGlob(String path) {
+        return path.chars().anyMatch(ch -> ch == '*' || ch == '?' || ch == '[');
+    }
+
+    /** A server, http, upstream or location block, or a lower-case directive ending in ";": not INI, not Apache. */
+    static boolean looksLikeNginx(String text) {
+        return NGINX_LINE.matcher(text).find();
+    }
+
+    private static boolean looksLikeNginx(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return looksLikeNginx(new String(in.readNBytes(SNIFF_BYTES), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
