@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
@@ -115,6 +116,44 @@ public final class RepoTree {
 
     public List<RepoFile> filter(Predicate<RepoFile> p) {
         return files.stream().filter(p).toList();
+    }
+
+    /**
+     * For a check's {@code validate}: one problem per path of parameter {@code param} that is absolute
+     * or climbs out of the repository with {@code ..}.
+     */
+    public static List<String> pathsLeavingRoot(String param, List<String> paths) {
+        List<String> problems = new ArrayList<>();
+        for (String p : paths) {
+            String plain = p.replace('\\', '/');
+            if (plain.startsWith("/") || Path.of(plain).normalize().startsWith("..")) {
+                problems.add(param + ": '" + p + "' leaves the repository; paths are relative to its root");
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * A file a checklist names by its relative path: found even when ignored (rendered output such as
+     * {@code kustomize build > deploy/rendered.yaml}); empty when it is missing, not a regular file, or
+     * outside the root.
+     */
+    public Optional<RepoFile> explicit(String path) {
+        Path abs = root.resolve(path).normalize();
+        if (!abs.startsWith(root) || abs.equals(root)) {
+            return Optional.empty();
+        }
+        String rel = root.relativize(abs).toString().replace('\\', '/');
+        Optional<RepoFile> walked = files.stream().filter(f -> f.path().equals(rel)).findFirst();
+        if (walked.isPresent()) {
+            return walked;
+        }
+        try {
+            BasicFileAttributes attrs = Files.readAttributes(abs, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return attrs.isRegularFile() ? Optional.of(new RepoFile(rel, abs, attrs.size())) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -1,0 +1,249 @@
+package dev.airworthy.checks.k8s;
+
+import dev.airworthy.check.CheckContext;
+import dev.airworthy.checks.repo.RepoTree;
+import dev.airworthy.checks.repo.RepoTree.RepoFile;
+import dev.airworthy.checks.yaml.YamlNode;
+import dev.airworthy.checks.yaml.YamlNode.YamlSyntaxError;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The Kubernetes objects written in the repository's YAML files: every document with an
+ * {@code apiVersion} and a {@code kind}, multi-document files and {@code kind: List} items
+ * included. Read once per run and shared by the {@code k8s.*} checks.
+ *
+ * <p>What cannot be judged as written is set aside with a note, never parsed as broken YAML: Helm
+ * chart templates and other files templated with {@code {{ }}}, and kustomize patches (partial
+ * objects). A file that does not parse is an error only when it looks like a manifest; other YAML
+ * (CI definitions, compose files) is none of these checks' business.
+ */
+final class Manifests {
+    static final long MAX_BYTES = 8L * 1024 * 1024;
+    private static final int SNIFF_BYTES = 64 * 1024;
+    private static final Pattern API_VERSION_LINE = Pattern.compile("(?m)^[ \\t-]{0,40}apiVersion[ \\t]{0,10}:");
+    private static final Pattern KIND_LINE = Pattern.compile("(?m)^[ \\t-]{0,40}kind[ \\t]{0,10}:");
+
+    /** One object: a document, or an item of a {@code kind: List} document. */
+    record KubeObject(String file, YamlNode node, String apiVersion, String kind, String name, String namespace) {
+        int line() {
+            return node.line();
+        }
+
+        String label() {
+            return kind + " " + name;
+        }
+    }
+
+    final List<KubeObject> objects = new ArrayList<>();
+    /** Files read that hold at least one object. */
+    final List<String> files = new ArrayList<>();
+    /** Files in a Helm chart's {@code templates/}, set aside. */
+    final List<String> chartTemplates = new ArrayList<>();
+    /** Other files with {@code {{ }}}-templated manifests, set aside in whole or in part. */
+    final List<String> templated = new ArrayList<>();
+    /** Kustomize patch files, set aside: they are fragments of objects written elsewhere. */
+    final List<String> patches = new ArrayList<>();
+    /** Manifests that could not be read, each {@code file:line:col: problem}. */
+    final List<String> errors = new ArrayList<>();
+    final Kustomize kustomize;
+
+    private Manifests(Kustomize kustomize) {
+        this.kustomize = kustomize;
+    }
+
+    /** The run's manifests, restricted to {@code files} (paths, directories or globs) when that is not empty. */
+    static Manifests of(CheckContext ctx, List<String> files) {
+        RepoTree tree = RepoTree.of(ctx);
+        return ctx.shared(Cache.class, Cache::new).byKey
+                .computeIfAbsent(tree.root() + "\u0000" + String.join("\u0000", files), k -> read(tree, files));
+    }
+
+    static Manifests read(RepoTree tree, List<String> only) {
+        Manifests m = new Manifests(Kustomize.read(tree));
+        m.errors.addAll(m.kustomize.errors());
+        List<RepoFile> candidates = only.isEmpty()
+                ? tree.filter(Manifests::isYaml)
+                : selected(tree, only, m.errors);
+        Set<String> chartDirs = tree.named("Chart.yaml").stream().map(RepoFile::dir).collect(Collectors.toSet());
+        for (RepoFile f : candidates) {
+            if (m.kustomize.isKustomization(f.path())) {
+                continue;
+            }
+            if (inChartTemplates(f, chartDirs)) {
+                m.chartTemplates.add(f.path());
+            } else if (m.kustomize.isPatch(f.path())) {
+                m.patches.add(f.path());
+            } else {
+                m.readFile(f);
+            }
+        }
+        return m;
+    }
+
+    private static List<RepoFile> selected(RepoTree tree, List<String> only, List<String> errors) {
+        List<RepoFile> out = new ArrayList<>();
+        for (String entry : only) {
+            List<RepoFile> matched = matching(tree, entry);
+            if (matched.isEmpty()) {
+                errors.add("files: nothing in the repository matches '" + entry + "'");
+            }
+            matched.stream().filter(f -> !out.contains(f)).forEach(out::add);
+        }
+        return out;
+    }
+
+    /**
+     * A file (found even when git ignores it, as rendered output often is, whatever its extension), a
+     * directory (the YAML files below it that git does not ignore) or a glob, relative to the repository root.
+     */
+    static List<RepoFile> matching(RepoTree tree, String entry) {
+        if (isGlob(entry)) {
+            return tree.glob(entry);
+        }
+        Optional<RepoFile> file = tree.explicit(entry);
+        if (file.isPresent()) {
+            return List.of(file.get());
+        }
+        String dir = Path.of(entry).normalize().toString().replace('\\', '/') + "/";
+        return tree.filter(f -> (dir.equals("/") || f.path().startsWith(dir)) && isYaml(f));
+    }
+
+    private static boolean isYaml(RepoFile f) {
+        return f.name().endsWith(".yaml") || f.name().endsWith(".yml");
+    }
+
+    static boolean isGlob(String s) {
+        return s.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{');
+    }
+
+    /** A chart's {@code templates/} directory: Go templates until {@code helm template} renders them. */
+    private static boolean inChartTemplates(RepoFile f, Set<String> chartDirs) {
+        for (String chart : chartDirs) {
+            String prefix = chart.isEmpty() ? "templates/" : chart + "/templates/";
+            if (f.path().startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void readFile(RepoFile f) {
+        String text;
+        try {
+            if (f.size() > MAX_BYTES) {
+                if (looksLikeManifest(head(f.absolute()))) {
+                    errors.add(f.path() + ": larger than " + (MAX_BYTES >> 20) + " MiB; not read");
+                }
+                return;
+            }
+            text = new String(Files.readAllBytes(f.absolute()), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            errors.add(f.path() + ": cannot be read: " + e.getMessage());
+            return;
+        }
+        if (!text.contains("apiVersion") || !text.contains("kind")) {
+            return;
+        }
+        boolean braces = text.contains("{{");
+        List<YamlNode> docs;
+        try {
+            docs = YamlNode.parseAll(text, f.path());
+        } catch (YamlSyntaxError e) {
+            if (!looksLikeManifest(text)) {
+                return;
+            }
+            if (braces) {
+                templated.add(f.path());
+            } else {
+                errors.add(e.getMessage());
+            }
+            return;
+        }
+        int before = objects.size();
+        boolean setAside = false;
+        int[] lineStarts = braces ? lineStarts(text) : null;
+        for (int i = 0; i < docs.size(); i++) {
+            YamlNode doc = docs.get(i);
+            // A document holding {{ }} is a template even when it happens to parse: its values are not real.
+            if (braces && isObject(doc) && spanContains(text, lineStarts, i == 0 ? 1 : doc.line(),
+                    i + 1 < docs.size() ? docs.get(i + 1).line() : Integer.MAX_VALUE)) {
+                setAside = true;
+                continue;
+            }
+            collect(doc, f.path(), true);
+        }
+        if (setAside) {
+            templated.add(f.path());
+        }
+        if (objects.size() > before) {
+            files.add(f.path());
+        }
+    }
+
+    private void collect(YamlNode doc, String file, boolean top) {
+        if (!isObject(doc)) {
+            return;
+        }
+        String kind = doc.textAt("kind").orElseThrow();
+        if (top && kind.endsWith("List") && doc.get("items").map(YamlNode::isList).orElse(false)) {
+            for (YamlNode item : doc.get("items").orElseThrow().items()) {
+                collect(item, file, false);
+            }
+            return;
+        }
+        String name = doc.textAt("metadata", "name")
+                .or(() -> doc.textAt("metadata", "generateName").map(g -> g + "*")).orElse("(unnamed)");
+        objects.add(new KubeObject(file, doc, doc.textAt("apiVersion").orElseThrow(), kind, name,
+                doc.textAt("metadata", "namespace").orElse(null)));
+    }
+
+    static boolean isObject(YamlNode doc) {
+        return doc.isMap() && doc.textAt("apiVersion").isPresent() && doc.textAt("kind").isPresent();
+    }
+
+    static boolean looksLikeManifest(String text) {
+        return API_VERSION_LINE.matcher(text).find() && KIND_LINE.matcher(text).find();
+    }
+
+    private static String head(Path p) throws IOException {
+        try (InputStream in = Files.newInputStream(p)) {
+            return new String(in.readNBytes(SNIFF_BYTES), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static int[] lineStarts(String text) {
+        List<Integer> starts = new ArrayList<>();
+        starts.add(0);
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                starts.add(i + 1);
+            }
+        }
+        return starts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Whether lines [from, to) (1-based) contain {@code {{}. */
+    private static boolean spanContains(String text, int[] lineStarts, int from, int to) {
+        int start = lineStarts[Math.min(from, lineStarts.length) - 1];
+        int end = to - 1 < lineStarts.length ? lineStarts[to - 1] : text.length();
+        int at = text.indexOf("{{", start);
+        return at >= 0 && at < end;
+    }
+
+    /** One reading per repository root and file selection per run. */
+    static final class Cache {
+        private final Map<String, Manifests> byKey = new ConcurrentHashMap<>();
+    }
+}
