@@ -11,7 +11,6 @@ import dev.airworthy.check.Outcome;
 import dev.airworthy.check.Severity;
 import dev.airworthy.checks.repo.RepoTree.RepoFile;
 import dev.airworthy.checks.yaml.YamlNode;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -231,15 +230,7 @@ public final class CiCheck implements Check {
                 jenkinsfile(FileText.read(ci.file().absolute(), label, MAX_JENKINSFILE));
                 return;
             }
-            List<YamlNode> docs;
-            try {
-                docs = YamlNode.parseAll(ci.file().absolute(), label);
-            } catch (YamlNode.YamlSyntaxError e) {
-                throw new UnreadableFile(e.getMessage());
-            } catch (IOException e) {
-                throw new UnreadableFile(label + ": cannot be read (" + e.getClass().getSimpleName() + ")");
-            }
-            for (YamlNode doc : docs) {
+            for (YamlNode doc : RepoYaml.parse(ci.file())) {
                 walk(doc, null, 0);
                 if (ci.system().equals("GitLab CI")) {
                     gitlabIncludes(doc);

@@ -238,18 +238,12 @@ public final class LockfilesCheck implements Check {
             }
             case "pnpm-workspace.yaml" -> {
                 List<String> members = new ArrayList<>();
-                try {
-                    for (YamlNode doc : YamlNode.parseAll(f.absolute(), f.path())) {
-                        doc.get("packages").ifPresent(p -> p.items().forEach(i -> {
-                            if (i.text() != null) {
-                                members.add(i.text());
-                            }
-                        }));
-                    }
-                } catch (YamlNode.YamlSyntaxError e) {
-                    throw new UnreadableFile(e.getMessage());
-                } catch (IOException e) {
-                    throw new UnreadableFile(f.path() + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+                for (YamlNode doc : RepoYaml.parse(f)) {
+                    doc.get("packages").ifPresent(p -> p.items().forEach(i -> {
+                        if (i.text() != null) {
+                            members.add(i.text());
+                        }
+                    }));
                 }
                 addWorkspace(workspaces, f, Family.NPM, members, List.of("pnpm-lock.yaml"));
                 return null;

@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.PersonIdent;
 
 /** Runs one repository check through the real loader and runner against a directory written by a test. */
 final class RepoChecks {
@@ -38,6 +40,13 @@ final class RepoChecks {
 
     static List<String> files(ItemResult r) {
         return r.findings().stream().map(Finding::file).toList();
+    }
+
+    /** Stages every file of the work tree and commits it, unsigned, as a fixed test identity. */
+    static void commitAll(Git git) throws Exception {
+        PersonIdent me = new PersonIdent("Test", "test@example.invalid");
+        git.add().addFilepattern(".").call();
+        git.commit().setMessage("c").setAuthor(me).setCommitter(me).setSign(false).call();
     }
 
     static void write(Path dir, String rel, String text) throws IOException {
