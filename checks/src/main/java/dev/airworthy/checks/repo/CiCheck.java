@@ -12,7 +12,6 @@ import dev.airworthy.check.Severity;
 import dev.airworthy.checks.repo.RepoTree.RepoFile;
 import dev.airworthy.checks.yaml.YamlNode;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;

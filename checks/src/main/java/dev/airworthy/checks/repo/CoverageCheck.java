@@ -101,12 +101,12 @@ public final class CoverageCheck implements Check {
         List<Path> candidates;
         String explicit = ctx.params().optionalString("report").orElse(null);
         if (explicit != null) {
-            candidates = explicitReports(root, explicit);
+            candidates = explicitReports(root, explicit, out);
             if (candidates.isEmpty()) {
                 return out.error("coverage report " + explicit + " not found (run the tests with coverage first, or fix `report`)");
             }
         } else {
-            candidates = select(discover(root, CoverageCheck::looksLikeReport), root, out);
+            candidates = select(discover(root, CoverageCheck::looksLikeReport, out), root, out);
             if (candidates.isEmpty()) {
                 throw new NotApplicable("no coverage report found (looked for target/site/jacoco/jacoco.xml, build/reports/jacoco/**/*.xml, "
                         + "coverage.xml, cobertura.xml, coverage/lcov.info, coverage.json): produce one in the build, e.g. jacoco-maven-plugin's "
@@ -184,8 +184,11 @@ public final class CoverageCheck implements Check {
                 || n.equals("lcov.info") || n.equals("coverage.json") || n.equals("coverage-summary.json");
     }
 
-    /** Report files below {@code root}, not honouring .gitignore (reports live in ignored build directories), bounded in depth and count. */
-    static List<Path> discover(Path root, Predicate<String> wanted) throws IOException {
+    /**
+     * Report files below {@code root}, not honouring .gitignore (reports live in ignored build
+     * directories), bounded in depth and count; a search cut short says so in the evidence.
+     */
+    static List<Path> discover(Path root, Predicate<String> wanted, Outcome out) throws IOException {
         List<Path> found = new ArrayList<>();
         int[] entries = {0};
         Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), MAX_DEPTH, new SimpleFileVisitor<>() {
@@ -202,6 +205,7 @@ public final class CoverageCheck implements Check {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 if (++entries[0] > MAX_ENTRIES) {
+                    out.evidence("search for reports stopped after " + MAX_ENTRIES + " files; name the report with `report`");
                     return FileVisitResult.TERMINATE;
                 }
                 if (attrs.isRegularFile() && wanted.test(label(root, file))) {
@@ -219,14 +223,14 @@ public final class CoverageCheck implements Check {
         return found;
     }
 
-    private static List<Path> explicitReports(Path root, String report) throws IOException {
+    private static List<Path> explicitReports(Path root, String report, Outcome out) throws IOException {
         boolean glob = report.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{');
         if (!glob) {
             Path p = root.resolve(report).normalize();
             return Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? List.of(p) : List.of();
         }
         PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + report);
-        return discover(root, rel -> m.matches(Path.of(rel)));
+        return discover(root, rel -> m.matches(Path.of(rel)), out);
     }
 
     /**
@@ -248,7 +252,7 @@ public final class CoverageCheck implements Check {
                 byModule.put(module, p);
             }
         }
-        List<Path> out2 = new ArrayList<>();
+        List<Path> chosen = new ArrayList<>();
         for (Map.Entry<String, Path> e : byModule.entrySet()) {
             String module = e.getKey();
             boolean covered = byModule.entrySet().stream().anyMatch(o -> aggregate(label(root, o.getValue()))
@@ -256,15 +260,15 @@ public final class CoverageCheck implements Check {
             if (covered) {
                 out.evidence(label(root, e.getValue()) + ": not counted, an aggregate report covers its module");
             } else {
-                out2.add(e.getValue());
+                chosen.add(e.getValue());
             }
         }
         for (Path p : found) {
-            if (!out2.contains(p) && !byModule.containsValue(p)) {
+            if (!chosen.contains(p) && !byModule.containsValue(p)) {
                 out.evidence(label(root, p) + ": not counted, another report of the same module is");
             }
         }
-        return out2;
+        return chosen;
     }
 
     private static boolean aggregate(String rel) {
