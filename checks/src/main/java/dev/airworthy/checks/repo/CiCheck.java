@@ -68,6 +68,7 @@ public final class CiCheck implements Check {
     /** Keys whose values are shell commands, across CI systems; so is any key ending in {@code _script} (Cirrus, AppVeyor, GitLab). */
     private static final Set<String> COMMAND_KEYS = Set.of("run", "script", "scripts", "commands", "command", "cmd", "bash", "pwsh",
             "powershell", "sh", "install", "before_install");
+    private static final String COMPOSITE_ACTION = "GitHub Actions composite action";
     private static final Set<String> FIRST_PARTY_OWNERS = Set.of("actions", "github");
     private static final Map<String, String> TRAVIS_DEFAULTS = Map.of("java", "mvn test", "ruby", "rake", "node_js", "npm test",
             "go", "go test ./...", "rust", "cargo test", "php", "phpunit", "elixir", "mix test", "scala", "sbt test",
@@ -86,7 +87,8 @@ public final class CiCheck implements Check {
         RepoTree tree = RepoTree.of(ctx);
         Outcome out = new Outcome();
         List<CiFile> files = discover(tree);
-        if (files.isEmpty()) {
+        // A composite action is a piece of a workflow, not a pipeline of its own.
+        if (files.stream().allMatch(f -> f.system().equals(COMPOSITE_ACTION))) {
             out.finding(Finding.fail("repo.ci.missing", "no CI definition in the repository (looked for .github/workflows/*.yml, "
                     + ".gitlab-ci.yml, Jenkinsfile, .circleci/config.yml, azure-pipelines.yml, bitbucket-pipelines.yml, .travis.yml, "
                     + ".drone.yml, .buildkite/pipeline.yml, .woodpecker.yml and others)"));
@@ -141,7 +143,7 @@ public final class CiCheck implements Check {
     static List<CiFile> discover(RepoTree tree) {
         List<CiFile> out = new ArrayList<>();
         add(out, tree, "GitHub Actions", ".github/workflows/*.yml", ".github/workflows/*.yaml");
-        add(out, tree, "GitHub Actions composite action", ".github/actions/**/action.yml", ".github/actions/**/action.yaml");
+        add(out, tree, COMPOSITE_ACTION, ".github/actions/**/action.yml", ".github/actions/**/action.yaml");
         add(out, tree, "Gitea/Forgejo Actions", ".gitea/workflows/*.yml", ".gitea/workflows/*.yaml", ".forgejo/workflows/*.yml",
                 ".forgejo/workflows/*.yaml");
         add(out, tree, "GitLab CI", ".gitlab-ci.yml", ".gitlab-ci.yaml");

@@ -76,6 +76,12 @@ class CiCheckTest {
     }
 
     @Test
+    void aCompositeActionAloneIsNoPipeline() throws Exception {
+        write(dir, ".github/actions/test/action.yml", "runs:\n  using: composite\n  steps:\n    - run: npm test\n      shell: bash\n");
+        assertThat(RepoChecks.rules(run())).containsExactly("repo.ci.missing");
+    }
+
+    @Test
     void actionPinning() {
         assertThat(CiCheck.unpinnedAction("actions/checkout@v4")).isNull();
         assertThat(CiCheck.unpinnedAction("github/codeql-action/init@v3")).isNull();
