@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.airworthy.check.Category;
 import dev.airworthy.check.CheckDescriptor;
 import dev.airworthy.check.CheckRegistry;
+import dev.airworthy.check.ParamSpec;
 import dev.airworthy.check.Status;
 import dev.airworthy.checklist.Checklist;
 import dev.airworthy.checklist.ChecklistLoader;
@@ -65,7 +66,7 @@ class HostileRepoTest {
         assertThat(problems).as("hostile-repository problems; statuses:%n%s", table).isEmpty();
     }
 
-    /** One item per file-reading check: its documented example, made unique. */
+    /** Per file-reading check: its documented example, made unique, and an item with default parameters. */
     private static String checklist() {
         StringBuilder sb = new StringBuilder("airworthy: 1\nsections:\n  - title: Hostile\n    items:\n");
         List<CheckDescriptor> fileChecks = REGISTRY.all().stream()
@@ -77,6 +78,11 @@ class HostileRepoTest {
         for (CheckDescriptor d : fileChecks) {
             String example = d.example().lines().map(l -> "      " + l).collect(Collectors.joining("\n"));
             sb.append(example.replaceFirst("- id: \\S+", "- id: " + d.id().replace('.', '-'))).append('\n');
+            if (d.params().stream().noneMatch(ParamSpec::required)) {
+                // Examples often name their files; the bare item discovers them, so it meets the hostile ones.
+                sb.append("      - id: ").append(d.id().replace('.', '-')).append("-discovered\n")
+                        .append("        check: ").append(d.id()).append('\n');
+            }
         }
         return sb.toString();
     }

@@ -16,9 +16,6 @@ final class RepoYaml {
             throw new UnreadableFile(e.getMessage());
         } catch (IOException e) {
             throw new UnreadableFile(file.path() + ": cannot be read (" + e.getClass().getSimpleName() + ")");
-        } catch (StackOverflowError e) {
-            // The parser recurses per nesting level; thousands of levels are no CI file or manifest.
-            throw new UnreadableFile(file.path() + ": nested too deeply to parse");
         }
     }
 }

@@ -72,6 +72,9 @@ public final class YamlNode {
             throw new YamlSyntaxError(where + ": " + firstLine(e.getProblem() == null ? e.getMessage() : e.getProblem()));
         } catch (YamlEngineException e) {
             throw new YamlSyntaxError(label + ": " + firstLine(e.getMessage()));
+        } catch (StackOverflowError e) {
+            // The composer recurses per nesting level; thousands of levels are no real config file.
+            throw new YamlSyntaxError(label + ": nested too deeply to parse");
         }
         return docs;
     }

@@ -54,4 +54,11 @@ class YamlNodeTest {
         assertThat(doc.textAt("b")).hasValue("null");
         assertThat(doc.textAt("c")).isEmpty();
     }
+
+    @Test
+    void nestingDeeperThanTheStackIsASyntaxErrorNamingTheFile() {
+        assertThatThrownBy(() -> YamlNode.parseAll("a: " + "[".repeat(200_000), "deep.yaml"))
+                .isInstanceOf(YamlNode.YamlSyntaxError.class)
+                .hasMessageStartingWith("deep.yaml");
+    }
 }
