@@ -4,6 +4,7 @@ import dev.airworthy.check.CheckContext;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -22,6 +23,7 @@ public final class ShellCommand {
     public static final int MAX_LINE_BYTES = 1 << 20;
     private static final int STDERR_TAIL = 5;
     private static final int MAX_STDERR_LINE = 300;
+    private static final Duration RESERVE = Duration.ofMillis(500);
 
     private ShellCommand() {
     }
@@ -64,9 +66,12 @@ public final class ShellCommand {
             }
         }));
         try {
-            if (!process.waitFor(ctx.remaining().toMillis(), TimeUnit.MILLISECONDS)) {
+            // A tenth of the time left (at most half a second) is kept back to report, before the runner cuts the item off.
+            Duration left = ctx.remaining();
+            Duration reserve = left.dividedBy(10).compareTo(RESERVE) > 0 ? RESERVE : left.dividedBy(10);
+            if (!process.waitFor(left.minus(reserve).toMillis(), TimeUnit.MILLISECONDS)) {
                 kill(process);
-                reader.join(1000);
+                reader.join(reserve.dividedBy(2));
                 return new Exit(-1, true, tail(stderr));
             }
             reader.join(5000);

@@ -60,7 +60,7 @@ import java.util.regex.Pattern;
         params = {
             @Param(name = "file", description = EnvFiles.FILE_DESCRIPTION)
         })
-public final class EnvCorsCheck extends EnvFileCheck {
+public final class EnvCorsCheck extends EnvFileCheck implements Check {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SEPARATORS = Pattern.compile("[,;\\s]+");
     /** 127.0.0.0/8 written as a dotted quad. */

@@ -9,10 +9,12 @@ import dev.airworthy.checks.env.EnvFile.EnvSyntaxError;
 import java.io.IOException;
 import java.util.List;
 
-/** A check of one env file: finds and reads it, says which it judged, and ends in error when it does not parse. */
-abstract class EnvFileCheck implements Check {
+/**
+ * The common part of the checks of one env file: finds and reads it, says which it judged, and ends
+ * in error when it does not parse. Subclasses implement {@link Check} themselves.
+ */
+abstract class EnvFileCheck {
 
-    @Override
     public CheckResult run(CheckContext ctx) throws IOException {
         EnvFiles.Judged file;
         try {
@@ -27,7 +29,6 @@ abstract class EnvFileCheck implements Check {
     /** Judges the file's variables into {@code out} and returns its result. */
     abstract CheckResult judge(CheckContext ctx, EnvFiles.Judged file, Outcome out);
 
-    @Override
     public List<String> validate(Params p) {
         return p.optionalString("file").filter(String::isBlank).isPresent() ? List.of("file is empty") : List.of();
     }

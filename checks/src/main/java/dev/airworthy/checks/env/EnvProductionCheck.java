@@ -59,7 +59,7 @@ import java.util.Set;
         params = {
             @Param(name = "file", description = EnvFiles.FILE_DESCRIPTION)
         })
-public final class EnvProductionCheck extends EnvFileCheck {
+public final class EnvProductionCheck extends EnvFileCheck implements Check {
     private static final Set<String> DEBUG_FLAGS = Set.of("DEBUG", "FLASK_DEBUG", "APP_DEBUG", "DJANGO_DEBUG");
     private static final List<String> ENVIRONMENT_NAMES = List.of("ENVIRONMENT", "APP_ENV", "NODE_ENV", "RAILS_ENV", "RACK_ENV",
             "FLASK_ENV", "MIX_ENV", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT");

@@ -55,7 +55,7 @@ import java.util.regex.Pattern;
                     + "airworthy runs in."),
             @Param(name = "file", description = EnvFiles.FILE_DESCRIPTION + " Only with `from: file`.")
         })
-public final class EnvRequiredCheck extends EnvFileCheck {
+public final class EnvRequiredCheck extends EnvFileCheck implements Check {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,255}");
 
     @Override

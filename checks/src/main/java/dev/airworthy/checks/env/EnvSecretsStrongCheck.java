@@ -29,7 +29,7 @@ import java.util.List;
                 `KEY`, `PEPPER`, `SALT`, `CREDENTIALS`, ...; not `PUBLIC_KEY`, `PASSWORD_FILE`, \
                 `TOKEN_TTL`), and the password in any URL value (`DATABASE_URL=postgres://app:pw@db/app`). \
                 A well-known default (`postgres`, `changeme`, `password`, `admin`, `secret`, `dev`, ...) \
-                fails with `env.secrets-strong.default`; a placeholder or an empty value (`<your-key>`, \
+                fails with `env.secrets-strong.default`, in example files too (a working default is copied as it is); a placeholder or an empty value (`<your-key>`, \
                 `your_token_here`, `xxx`) fails with `env.secrets-strong.placeholder`, except in example \
                 files (`*.example`, `*.sample`, `*.template`), where marking what to fill in is their job; a \
                 value shorter than `min-length` or with little entropy fails with `env.secrets-strong.weak`. \
@@ -60,7 +60,7 @@ import java.util.List;
                     + "secret may have. 16 random characters are about 95 bits: enough for a password nobody types; signing "
                     + "keys want 32 or more.")
         })
-public final class EnvSecretsStrongCheck extends EnvFileCheck {
+public final class EnvSecretsStrongCheck extends EnvFileCheck implements Check {
 
     @Override
     CheckResult judge(CheckContext ctx, EnvFiles.Judged file, Outcome out) {
