@@ -17,6 +17,8 @@ import dev.airworthy.checks.env.EnvFile.Variable;
 import dev.airworthy.checks.secrets.SecretValues;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 @AutoService(Check.class)
 @CheckInfo(
@@ -33,7 +35,8 @@ import java.util.List;
                 `your_token_here`, `xxx`) fails with `env.secrets-strong.placeholder`, except in example \
                 files (`*.example`, `*.sample`, `*.template`), where marking what to fill in is their job; a \
                 value shorter than `min-length` or with little entropy fails with `env.secrets-strong.weak`. \
-                A `${VAR}` reference, or a bare `NAME` line, is fine: the secret comes from elsewhere. Values never appear in the \
+                A `${VAR}` reference, or a bare `NAME` line, is fine: the secret comes from elsewhere; but the \
+                fallback of `${VAR:-fallback}` is judged like a value, since compose uses it when `VAR` is unset. Values never appear in the \
                 report: a finding shows a short prefix and the length. When the file has no secret at all, the \
                 item is skipped.""",
         rationale = """
@@ -61,6 +64,8 @@ import java.util.List;
                     + "keys want 32 or more.")
         })
 public final class EnvSecretsStrongCheck extends EnvFileCheck implements Check {
+    /** {@code ${NAME:-fallback}} or {@code ${NAME-fallback}}, the whole value. */
+    private static final Pattern FALLBACK = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]{0,100}:?-([^}]{0,512})}");
 
     @Override
     CheckResult judge(CheckContext ctx, EnvFiles.Judged file, Outcome out) {
@@ -83,6 +88,15 @@ public final class EnvSecretsStrongCheck extends EnvFileCheck implements Check {
             // A bare name (no '=') is given its value by the environment, like a reference.
             if (value == null || SecretValues.isReference(value)) {
                 referenced.add(v.name());
+                // ${DB_PASSWORD:-postgres}: compose interpolates env files, and uses the fallback when the variable is unset.
+                Matcher fallback = value == null ? null : FALLBACK.matcher(value.strip());
+                if (fallback != null && fallback.matches() && !fallback.group(1).isEmpty()
+                        && !SecretValues.isReference(fallback.group(1))) {
+                    Finding f = judge("the fallback of " + what, fallback.group(1), file, minLength);
+                    if (f != null) {
+                        out.finding(f.at(file.shown(), v.line()));
+                    }
+                }
                 continue;
             }
             literal++;

@@ -16,6 +16,7 @@ import dev.airworthy.check.Severity;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 @AutoService(Check.class)
@@ -79,7 +80,7 @@ public final class BackupFreshCheck implements Check {
             age = Duration.ZERO;
         }
         out.metric("age_hours", age.toMillis() / 3_600_000.0);
-        out.evidence("newest: " + newest.name() + ", " + Sizes.format(newest.size()) + ", modified " + newest.modified()
+        out.evidence("newest: " + newest.name() + ", " + Sizes.format(newest.size()) + ", modified " + newest.modified().truncatedTo(ChronoUnit.SECONDS)
                 + " (" + HostFiles.age(age) + " ago)");
         if (age.compareTo(maxAge) > 0) {
             out.finding(Finding.fail("ops.backup-fresh.stale", "the newest backup " + newest.name() + " is " + HostFiles.age(age)
