@@ -11,16 +11,11 @@ import dev.airworthy.check.Param;
 import dev.airworthy.check.ParamType;
 import dev.airworthy.check.Params;
 import dev.airworthy.check.Severity;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 @AutoService(Check.class)
 @CheckInfo(
@@ -59,28 +54,14 @@ public final class CmdCheck implements Check {
     public CheckResult run(CheckContext ctx) throws IOException, InterruptedException {
         Params p = ctx.params();
         String command = p.string("run");
-        ProcessBuilder pb = new ProcessBuilder("sh", "-c", command)
-                .directory(ctx.repo().toFile())
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        ctx.url().ifPresent(u -> pb.environment().put("AIRWORTHY_URL", u.toString()));
-        pb.environment().put("AIRWORTHY_REPO", ctx.repo().toString());
         Outcome out = new Outcome().evidence("$ " + command);
-        Process process = pb.start();
         Output output = new Output(p.optionalString("output-contains").orElse(null));
-        Thread reader = Thread.ofVirtual().start(() -> output.consume(process));
-        try {
-            if (!process.waitFor(ctx.remaining().toMillis(), TimeUnit.MILLISECONDS)) {
-                kill(process);
-                reader.join(1000);
-                return out.evidence(output.tail()).error("still running at its deadline; killed");
-            }
-            reader.join(5000);
-        } finally {
-            kill(process);
-        }
+        ShellCommand.Exit exit = ShellCommand.run(ctx, command, true, output::add);
         out.evidence(output.tail());
-        int code = process.exitValue();
+        if (exit.timedOut()) {
+            return out.error("still running at its deadline; killed");
+        }
+        int code = exit.code();
         out.metric("exit_code", code);
         long expected = p.integer("exit");
         if (code != expected) {
@@ -95,13 +76,6 @@ public final class CmdCheck implements Check {
         return out.result("exited " + code + (output.lastLine().isEmpty() ? "" : ": " + output.lastLine()));
     }
 
-    private static void kill(Process process) {
-        if (process.isAlive()) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-        }
-    }
-
     /** Keeps the last lines of the output and whether the expected text appeared, in bounded memory. */
     private static final class Output {
         private final String wanted;
@@ -112,22 +86,14 @@ public final class CmdCheck implements Check {
             this.wanted = wanted;
         }
 
-        void consume(Process process) {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    synchronized (this) {
-                        if (wanted != null && line.contains(wanted)) {
-                            found = true;
-                        }
-                        tail.addLast(line.length() > MAX_LINE ? line.substring(0, MAX_LINE) + "…" : line);
-                        if (tail.size() > TAIL_LINES) {
-                            tail.removeFirst();
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // The process was killed or closed its output: what was read is what we report.
+        synchronized void add(BoundedLines.Line l) {
+            String line = l.text();
+            if (wanted != null && line.contains(wanted)) {
+                found = true;
+            }
+            tail.addLast(line.length() > MAX_LINE ? line.substring(0, MAX_LINE) + "…" : line);
+            if (tail.size() > TAIL_LINES) {
+                tail.removeFirst();
             }
         }
 

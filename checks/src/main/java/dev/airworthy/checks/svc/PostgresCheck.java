@@ -165,7 +165,7 @@ public final class PostgresCheck implements Check {
     }
 
     /** The driver's properties for a URL, and the temporary CA bundle they name, if any (deleted on close). */
-    record DriverSetup(Properties properties, Path caBundle) implements AutoCloseable {
+    public record DriverSetup(Properties properties, Path caBundle) implements AutoCloseable {
         /**
          * The properties for {@code url}. The driver verifies a certificate against
          * {@code sslrootcert} only ({@code ~/.postgresql/root.crt} by default), not the JDK's or
@@ -174,7 +174,7 @@ public final class PostgresCheck implements Check {
          *
          * @throws IllegalArgumentException when a {@code --ca} file holds no certificate
          */
-        static DriverSetup of(PgUrl url, int timeoutSeconds, List<Path> caFiles) throws IOException {
+        public static DriverSetup of(PgUrl url, int timeoutSeconds, List<Path> caFiles) throws IOException {
             Properties p = url.properties(timeoutSeconds);
             if (caFiles.isEmpty() || p.containsKey("sslrootcert") || !url.verifiesCertificates()) {
                 return new DriverSetup(p, null);
@@ -264,7 +264,7 @@ public final class PostgresCheck implements Check {
     }
 
     /** The server's own words when it sent an error ({@code FATAL: ...}), else the driver's. */
-    private static String serverMessage(SQLException e) {
+    public static String serverMessage(SQLException e) {
         String text;
         if (e instanceof PSQLException p && p.getServerErrorMessage() != null) {
             ServerErrorMessage m = p.getServerErrorMessage();
@@ -294,7 +294,7 @@ public final class PostgresCheck implements Check {
      * A PostgreSQL connection URL taken apart. The password goes to the driver as a property,
      * never inside a URL, and {@link #display()} shows {@code ****} in its place.
      */
-    record PgUrl(String scheme, List<HostPort> hosts, String database, String user, String password,
+    public record PgUrl(String scheme, List<HostPort> hosts, String database, String user, String password,
             Map<String, String> params, int ignored) {
 
         static final int DEFAULT_PORT = 5432;
@@ -330,7 +330,7 @@ public final class PostgresCheck implements Check {
          *
          * @throws IllegalArgumentException with a message fit for a checklist error
          */
-        static PgUrl parse(String url) {
+        public static PgUrl parse(String url) {
             String u = url.strip();
             if (u.startsWith(JDBC)) {
                 return jdbc(u.substring(JDBC.length()));
@@ -595,7 +595,7 @@ public final class PostgresCheck implements Check {
         }
 
         /** The URL handed to the driver: hosts and database only; everything else goes as properties. */
-        String jdbcUrl() {
+        public String jdbcUrl() {
             return JDBC + hosts.stream().map(HostPort::toString).collect(Collectors.joining(",")) + "/"
                     + URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
         }
@@ -637,7 +637,7 @@ public final class PostgresCheck implements Check {
         }
 
         /** The hosts and ports, as {@code host:port[,host:port]}. */
-        String where() {
+        public String where() {
             return hosts.stream().map(HostPort::toString).collect(Collectors.joining(","));
         }
 
@@ -646,7 +646,7 @@ public final class PostgresCheck implements Check {
         }
 
         /** The URL as the item gave it, in its own form, with {@code ****} for the password. */
-        String display() {
+        public String display() {
             StringBuilder sb = new StringBuilder(scheme);
             boolean jdbc = scheme.startsWith("jdbc:");
             Map<String, String> shown = new LinkedHashMap<>();
@@ -675,7 +675,7 @@ public final class PostgresCheck implements Check {
         }
 
         /** {@code text} with the password replaced by {@code ****}, in case a server or driver message repeats it. */
-        String scrub(String text) {
+        public String scrub(String text) {
             return password == null || password.length() < 4 ? text : text.replace(password, "****");
         }
 
