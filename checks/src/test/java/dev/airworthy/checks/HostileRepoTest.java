@@ -78,12 +78,22 @@ class HostileRepoTest {
         for (CheckDescriptor d : fileChecks) {
             String example = d.example().lines().map(l -> "      " + l).collect(Collectors.joining("\n"));
             sb.append(example.replaceFirst("- id: \\S+", "- id: " + d.id().replace('.', '-'))).append('\n');
-            if (d.params().stream().noneMatch(ParamSpec::required)) {
-                // Examples often name their files; the bare item discovers them, so it meets the hostile ones.
-                sb.append("      - id: ").append(d.id().replace('.', '-')).append("-discovered\n")
-                        .append("        check: ").append(d.id()).append('\n');
+            // Examples often name their files; an item with default parameters discovers them, so it
+            // meets the hostile ones (when the check runs without parameters at all).
+            String bare = "      - id: " + d.id().replace('.', '-') + "-discovered\n        check: " + d.id() + "\n";
+            if (d.params().stream().noneMatch(ParamSpec::required) && loads(bare)) {
+                sb.append(bare);
             }
         }
         return sb.toString();
+    }
+
+    private static boolean loads(String items) {
+        try {
+            new ChecklistLoader(REGISTRY, Map.of()).load("bare.yml", "airworthy: 1\nsections:\n  - title: S\n    items:\n" + items, Path.of("."));
+            return true;
+        } catch (dev.airworthy.checklist.ChecklistException e) {
+            return false;
+        }
     }
 }
