@@ -62,13 +62,41 @@ class CheckCommandTest {
 
     @Test
     void repoPresetChecksTheRepository() throws Exception {
-        assertThat(Cli.run(dir, "check", "--preset", "repo", "--repo", dir.toString()).exit()).isEqualTo(0)
-                .as("README.md is medium: missing does not block by default");
-        Cli.Result strict = Cli.run(dir, "check", "--preset", "repo", "--repo", dir.toString(), "--fail-on", "critical,high,medium");
-        assertThat(strict.exit()).isEqualTo(1);
-        assertThat(strict.out()).contains("README.md is missing");
+        Cli.Result empty = Cli.run(dir, "check", "--preset", "repo", "--repo", dir.toString());
+        assertThat(empty.exit()).isEqualTo(1);
+        assertThat(empty.out()).contains("README.md is missing")
+                .contains("NO-GO: 1 blocking item (critical, high): ci")
+                .as("a repository without manifests, env files or nginx config skips those checks")
+                .contains("SKIPPED  lockfiles");
         Files.writeString(dir.resolve("README.md"), "# hi\n");
-        assertThat(Cli.run(dir, "check", "--preset", "repo", "--fail-on", "medium").exit()).isZero();
+        Files.createDirectories(dir.resolve(".github/workflows"));
+        Files.writeString(dir.resolve(".github/workflows/ci.yml"), """
+                on: [push]
+                jobs:
+                  test:
+                    runs-on: ubuntu-24.04
+                    steps:
+                      - run: make test
+                """);
+        Cli.Result ok = Cli.run(dir, "check", "--preset", "repo", "--fail-on", "critical,high,medium");
+        assertThat(ok.exit()).as(ok.out()).isZero();
+    }
+
+    @Test
+    void containerPresetSkipsWhatTheRepositoryDoesNotHaveAndJudgesWhatItHas() throws Exception {
+        Cli.Result none = Cli.run(dir, "check", "--preset", "container", "--repo", dir.toString());
+        assertThat(none.exit()).as("nothing verified is never a go").isEqualTo(1);
+        assertThat(none.out()).contains("SKIPPED  compose-restart");
+        Files.writeString(dir.resolve("docker-compose.yml"), """
+                services:
+                  db:
+                    image: postgres:latest
+                    environment:
+                      POSTGRES_PASSWORD: postgres
+                """);
+        Cli.Result bad = Cli.run(dir, "check", "--preset", "container", "--repo", dir.toString());
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.out()).contains("compose-secrets").contains("compose-restart").doesNotContain("POSTGRES_PASSWORD: postgres");
     }
 
     @Test
@@ -137,7 +165,7 @@ class CheckCommandTest {
     void usageMistakesExitWith2AndOneClearLine() {
         assertThat(Cli.run(dir, "check").err()).startsWith("airworthy: no airworthy.yml here; pass -c FILE");
         assertThat(Cli.run(dir, "check", "--preset", "nope").err())
-                .isEqualTo("airworthy: --preset: unknown preset 'nope'; available: web, tls, repo, all\n");
+                .isEqualTo("airworthy: --preset: unknown preset 'nope'; available: web, tls, repo, container, all\n");
         assertThat(Cli.run(dir, "check", "--preset", "web", "--url", "ftp://x").err())
                 .isEqualTo("airworthy: --url: expected an http:// or https:// URL with a host, got 'ftp://x'\n");
         assertThat(Cli.run(dir, "check", "--preset", "web", "--format", "pdf").err())
