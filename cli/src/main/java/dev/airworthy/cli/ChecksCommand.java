@@ -31,7 +31,9 @@ final class ChecksCommand implements Callable<Integer> {
             return ExitCode.GO.code();
         }
         int width = registry.ids().stream().mapToInt(String::length).max().orElse(0);
-        String format = "%-" + width + "s  %-8s  %-12s  %s%n";
+        int categoryWidth = java.util.Arrays.stream(dev.airworthy.check.Category.values())
+                .mapToInt(c -> c.name().length()).max().orElse(8);
+        String format = "%-" + width + "s  %-8s  %-" + categoryWidth + "s  %s%n";
         session.out().printf(Locale.ROOT, format, "ID", "SEVERITY", "CATEGORY", "TITLE");
         for (CheckDescriptor d : registry.all()) {
             session.out().printf(Locale.ROOT, format, d.id(), d.severity().label(), d.category().name().toLowerCase(Locale.ROOT), d.title());
