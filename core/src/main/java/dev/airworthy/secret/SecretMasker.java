@@ -23,9 +23,11 @@ public final class SecretMasker {
     private static final Pattern COOKIE_HEADER = Pattern.compile("(?im)^([<>]?\\s*(?:set-)?cookie\\s*:\\s*)(.*)$");
     private static final Pattern COOKIE_PAIR = Pattern.compile("(^|;\\s{0,16}+)([^=;\\s]{1,4096}+)=([^;]{0,65536}+)");
     // A scheme starts where a run of scheme characters starts: free to start anywhere in a long word,
-    // the pattern would retry it from every position, which is quadratic.
+    // the pattern would retry it from every position, which is quadratic. A dash may come before it,
+    // as in a fallback (${DB_URL:-postgres://...}): a scheme reads at most 31 characters, so a run of
+    // dashes costs a bounded retry per position.
     private static final Pattern URL_USERINFO = Pattern.compile(
-            "(?<![a-zA-Z0-9+.-])([a-zA-Z][a-zA-Z0-9+.-]{0,30}+://[^/\\s:@]{0,256}+:)([^@\\s/]{1,1024}+)(@)");
+            "(?<![a-zA-Z0-9+.])([a-zA-Z][a-zA-Z0-9+.-]{0,30}+://[^/\\s:@]{0,256}+:)([^@\\s/]{1,1024}+)(@)");
     private static final Pattern QUERY_SECRET = Pattern.compile(
             "(?i)([?&;](?:password|passwd|pwd|token|access_token|api[_-]?key|secret|sig|signature|client_secret)=)([^&\\s;]+)");
     /** Names that say they hold a secret: they end with one of these words (token, not token_type). */

@@ -29,6 +29,16 @@ class SecretMaskerTest {
     }
 
     @Test
+    void aUrlAfterADashOrAColonIsMaskedToo() {
+        SecretMasker m = SecretMasker.none();
+        assertThat(m.mask("DATABASE_URL=${DB_URL:-postgres://app:Xk29sLq81vMzT4pw@db/app}"))
+                .isEqualTo("DATABASE_URL=${DB_URL:-postgres://app:****@db/app}");
+        assertThat(m.mask("${X-redis://:Xk29sLq81vMzT4pw@cache:6379}")).isEqualTo("${X-redis://:****@cache:6379}");
+        assertThat(m.mask("url:https://u:Xk29sLq81vMzT4pw@b.example.com")).isEqualTo("url:https://u:****@b.example.com");
+        assertThat(m.mask("-".repeat(100_000) + "a-".repeat(100_000) + "://")).as("linear on dashes").startsWith("---");
+    }
+
+    @Test
     void masksSecretFieldsAssignmentsAndTokensInBodies() {
         SecretMasker m = SecretMasker.none();
         assertThat(m.mask("< body: {\"access_token\":\"abc.def-123\",\"token_type\":\"bearer\",\"expires_in\":3600}"))
