@@ -12,8 +12,8 @@ import dev.airworthy.check.Param;
 import dev.airworthy.check.ParamType;
 import dev.airworthy.check.Params;
 import dev.airworthy.check.Severity;
+import dev.airworthy.checks.env.EnvFile.Resolved;
 import dev.airworthy.checks.env.EnvFile.Variable;
-import dev.airworthy.checks.secrets.SecretValues;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,10 +30,15 @@ import java.util.regex.Pattern;
                 Each variable in `vars` is set and not empty: in the env file (`from: file`, the default; \
                 the file is found as for the other `env.*` checks, and the item is skipped when there is \
                 none), or in the environment airworthy itself runs in (`from: process`, for a gate that runs \
-                in the deployment's own environment, such as a release job). A missing variable fails with \
-                `env.required.missing`; one that is empty, or a bare `NAME` line without `=`, fails with \
-                `env.required.empty`. Values are never shown, only their length: required variables are often \
-                secrets.""",
+                in the deployment's own environment, such as a release job). In the file, references are \
+                expanded against the definitions before them (`${VAR}`, `$VAR`, `${VAR:-fallback}`). A \
+                missing variable fails with `env.required.missing`; one that is empty, that expands to \
+                nothing (`X=${EMPTY}`, `X=${UNSET:-}`), or a bare `NAME` line without `=`, fails with \
+                `env.required.empty`; one whose value depends on a name the file does not define \
+                (`DATABASE_URL=${DATABASE_URL}`, `postgres://${DB_HOST}/app`) fails with \
+                `env.required.unresolved`: the file does not set it, the environment the service starts in \
+                must (check that with `from: process`). Values are never shown, only their length and the \
+                names they come from: required variables are often secrets.""",
         rationale = """
                 A service started without `DATABASE_URL` or `SENTRY_DSN` either crashes at its first request or, \
                 worse, falls back to a default (a local SQLite file, no error reporting) and looks healthy. \
@@ -66,30 +71,60 @@ public final class EnvRequiredCheck extends EnvFileCheck implements Check {
         Outcome out = new Outcome().evidence("the environment of the airworthy process");
         for (String name : ctx.params().list("vars")) {
             Optional<String> value = Optional.ofNullable(System.getenv(name));
-            judge(name, value, null, null, out);
+            judge(name, value, out);
         }
         return out.result(passMessage(ctx, "the environment"));
     }
 
     @Override
     CheckResult judge(CheckContext ctx, EnvFiles.Judged file, Outcome out) {
+        String where = file.shown();
         for (String name : ctx.params().list("vars")) {
-            Optional<Variable> v = file.env().get(name);
-            judge(name, v.map(Variable::text), file.shown(), v.map(Variable::line).orElse(null), out);
+            Optional<Variable> found = file.env().get(name);
+            if (found.isEmpty()) {
+                out.finding(Finding.fail("env.required.missing", name + " is not set in " + where).at(where, null));
+                continue;
+            }
+            Variable v = found.get();
+            Resolved r = file.env().resolved(v);
+            String how = r != null && r.expanded() ? " (" + r.how() + ")" : "";
+            if (r == null) {
+                out.finding(Finding.fail("env.required.empty", name + " is a bare name without a value in " + where)
+                        .at(where, v.line()));
+            } else if (!r.complete()) {
+                out.finding(Finding.fail("env.required.unresolved", name + " comes from " + references(r)
+                        + how + ", which " + where + " does not define: the environment must set it").at(where, v.line()));
+            } else if (EnvFile.pythonStrip(r.text()).isEmpty()) {
+                out.finding(Finding.fail("env.required.empty", name + " is empty in " + where + how).at(where, v.line()));
+            } else {
+                // The length and the names it came from only: never the value, nor a fallback's content.
+                out.evidence(name + ": set (" + r.text().length() + " chars)" + how + ", line " + v.line());
+            }
         }
-        return out.result(passMessage(ctx, file.shown()));
+        return out.result(passMessage(ctx, where));
     }
 
-    private static void judge(String name, Optional<String> value, String file, Integer line, Outcome out) {
-        String where = file == null ? "the environment" : file;
+    /**
+     * The references a value depends on, by name: {@code ${NAME}} ones as written; a bare
+     * {@code $name} may be part of a secret that holds a dollar, so it is only counted.
+     */
+    private static String references(Resolved r) {
+        List<String> named = r.references().stream().filter(ref -> ref.startsWith("${")).toList();
+        long bare = r.references().size() - named.size();
+        List<String> parts = new ArrayList<>(named);
+        if (bare > 0) {
+            parts.add(bare == 1 ? "a bare $reference" : bare + " bare $references");
+        }
+        return String.join(", ", parts);
+    }
+
+    private static void judge(String name, Optional<String> value, Outcome out) {
         if (value.isEmpty()) {
-            out.finding(Finding.fail("env.required.missing", name + " is not set in " + where).at(file, line));
+            out.finding(Finding.fail("env.required.missing", name + " is not set in the environment"));
         } else if (value.get().isBlank()) {
-            out.finding(Finding.fail("env.required.empty", name + " is empty in " + where).at(file, line));
-        } else if (file != null && SecretValues.isReference(value.get())) {
-            out.evidence(name + ": " + value.get().strip() + " (a reference, resolved when the service starts), line " + line);
+            out.finding(Finding.fail("env.required.empty", name + " is empty in the environment"));
         } else {
-            out.evidence(name + ": set (" + value.get().length() + " chars)" + (line == null ? "" : ", line " + line));
+            out.evidence(name + ": set (" + value.get().length() + " chars)");
         }
     }
 

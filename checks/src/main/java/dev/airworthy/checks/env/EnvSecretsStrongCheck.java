@@ -13,12 +13,12 @@ import dev.airworthy.check.Param;
 import dev.airworthy.check.ParamType;
 import dev.airworthy.check.Params;
 import dev.airworthy.check.Severity;
+import dev.airworthy.checks.env.EnvFile.Resolved;
 import dev.airworthy.checks.env.EnvFile.Variable;
 import dev.airworthy.checks.secrets.SecretValues;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Locale;
 
 @AutoService(Check.class)
 @CheckInfo(
@@ -30,15 +30,25 @@ import java.util.regex.Pattern;
                 Judges every variable of the env file named like a secret (`PASSWORD`, `SECRET`, `TOKEN`, \
                 `KEY`, `PEPPER`, `SALT`, `CREDENTIALS`, ...; not `PUBLIC_KEY`, `PASSWORD_FILE`, \
                 `TOKEN_TTL`), and the password in any URL value (`DATABASE_URL=postgres://app:pw@db/app`). \
-                A well-known default (`postgres`, `changeme`, `password`, `admin`, `secret`, `dev`, ...) \
-                fails with `env.secrets-strong.default`, in example files too (a working default is copied as it is); a placeholder or an empty value (`<your-key>`, \
-                `your_token_here`, `xxx`) fails with `env.secrets-strong.placeholder`, except in example \
-                files (`*.example`, `*.sample`, `*.template`), where marking what to fill in is their job; a \
-                value shorter than `min-length` or with little entropy fails with `env.secrets-strong.weak`. \
-                A `${VAR}` reference, or a bare `NAME` line, is fine: the secret comes from elsewhere; but the \
-                fallback of `${VAR:-fallback}` is judged like a value, since compose uses it when `VAR` is unset. Values never appear in the \
-                report: a finding shows a short prefix and the length. When the file has no secret at all, the \
-                item is skipped.""",
+                References are expanded against the definitions before them, as compose does: \
+                `DB_PASSWORD=${WEAK}` is judged as the value `WEAK` has in the file, and \
+                `${DB_PASSWORD:-postgres}` by its fallback (nested fallbacks too), since that is what the \
+                service gets when the environment does not set the name; single-quoted values are literal \
+                (`'$admin'` is six characters). A value that comes only from names the file does not define \
+                (`${DB_PASSWORD}`, a bare `NAME` line) is fine: the secret comes from elsewhere; a bare \
+                `$name` with a lower-case letter is also judged as the literal python-dotenv reads it as. \
+                A well-known default (`postgres`, `changeme`, `password`, `admin`, `secret`, `dev`, ...) or a \
+                generated development key (`django-insecure-...`) fails with `env.secrets-strong.default`; \
+                a placeholder or an empty value (`<your-key>`, `your_token_here`, `xxx`, `dummy`) fails with \
+                `env.secrets-strong.placeholder`; a value shorter than `min-length`, with little entropy, or \
+                predictable (a sequence such as `abcdef...` or `0123...`, a keyboard walk, a repeated pattern, \
+                dictionary words with digits such as `Password123456789`, the variable's own name, base64 of \
+                a weak text) fails with `env.secrets-strong.weak`. In example files (`*.example`, \
+                `*.sample`, `*.template`) only a clearly marked placeholder passes: `<...>`, `your_...`, \
+                `changeme`, `replace-me`, `xxx`, `...`, `todo`, or an empty value; `changeme` is a working \
+                password too, so it passes in example files only. Values never appear in the report: a \
+                finding shows a short prefix and the length. When the file has no secret at all, the item \
+                is skipped.""",
         rationale = """
                 Default and tutorial passwords are the first thing an attacker tries, and an env file copied \
                 from `.env.example` keeps them until someone notices. A short or repetitive signing key \
@@ -64,78 +74,103 @@ import java.util.regex.Pattern;
                     + "keys want 32 or more.")
         })
 public final class EnvSecretsStrongCheck extends EnvFileCheck implements Check {
-    /** {@code ${NAME:-fallback}} or {@code ${NAME-fallback}}, the whole value. */
-    private static final Pattern FALLBACK = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]{0,100}:?-([^}]{0,512})}");
 
     @Override
     CheckResult judge(CheckContext ctx, EnvFiles.Judged file, Outcome out) {
         int minLength = (int) ctx.params().integer("min-length");
-        int literal = 0;
-        List<String> referenced = new ArrayList<>();
+        int judged = 0;
+        List<String> elsewhere = new ArrayList<>();
         for (Variable v : file.env().variables()) {
-            String what;
-            String value;
-            if (SecretValues.isSecretName(v.name())) {
-                what = v.name();
-                value = v.value();
-            } else {
-                value = urlPassword(v.text());
-                if (value == null) {
+            Resolved r = file.env().resolved(v);
+            boolean secretName = SecretValues.isSecretName(v.name());
+            int[] password = secretName || r == null ? null : urlPassword(r.text());
+            if (!secretName && password == null) {
+                continue;
+            }
+            String what = secretName ? v.name() : "the password in " + v.name();
+            // A bare name (no '=') is given its value by the environment, like a reference.
+            if (r == null) {
+                elsewhere.add(v.name());
+                continue;
+            }
+            int from = password == null ? 0 : password[0];
+            int to = password == null ? r.text().length() : password[1];
+            if (r.outside(from, to)) {
+                String literal = literalReading(v, r, password != null);
+                if (literal == null) {
+                    elsewhere.add(v.name());
                     continue;
                 }
-                what = "the password in " + v.name();
-            }
-            // A bare name (no '=') is given its value by the environment, like a reference.
-            if (value == null || SecretValues.isReference(value)) {
-                referenced.add(v.name());
-                // ${DB_PASSWORD:-postgres}: compose interpolates env files, and uses the fallback when the variable is unset.
-                Matcher fallback = value == null ? null : FALLBACK.matcher(value.strip());
-                if (fallback != null && fallback.matches() && !fallback.group(1).isEmpty()
-                        && !SecretValues.isReference(fallback.group(1))) {
-                    Finding f = judge("the fallback of " + what, fallback.group(1), file, minLength);
-                    if (f != null) {
-                        out.finding(f.at(file.shown(), v.line()));
-                    }
+                judged++;
+                Finding f = judge(secretName ? v.name() : null, what + ", read as python-dotenv reads it (without expanding $name),",
+                        literal, file, minLength);
+                if (f != null) {
+                    out.finding(f.at(file.shown(), v.line()));
                 }
                 continue;
             }
-            literal++;
-            Finding f = judge(what, value.strip(), file, minLength);
+            judged++;
+            String value = EnvFile.pythonStrip(r.text().substring(from, to));
+            Finding f = judge(secretName ? v.name() : null, what + (r.expanded() ? " " + r.how() : ""), value, file, minLength);
             if (f != null) {
                 out.finding(f.at(file.shown(), v.line()));
             }
         }
-        if (literal == 0 && referenced.isEmpty()) {
+        if (judged == 0 && elsewhere.isEmpty()) {
             throw new NotApplicable(file.shown() + " holds no variable named like a secret and no URL with a password");
         }
-        out.evidence(literal + " literal secret" + (literal == 1 ? "" : "s") + " judged (min-length " + minLength + ")"
-                + (referenced.isEmpty() ? "" : "; from references, not judged: " + String.join(", ", referenced)));
-        return out.result(literal == 0 ? "every secret in " + file.shown() + " comes from a reference"
-                : "no default, placeholder or weak secret in " + file.shown() + " (" + literal + " judged)");
+        out.evidence(judged + " secret" + (judged == 1 ? "" : "s") + " judged (min-length " + minLength + ")"
+                + (elsewhere.isEmpty() ? "" : "; from the environment, not judged: " + String.join(", ", elsewhere)));
+        return out.result(judged == 0 ? "every secret in " + file.shown() + " comes from the environment"
+                : "no default, placeholder or weak secret in " + file.shown() + " (" + judged + " judged)");
     }
 
-    /** The finding a secret's value earns, or null. Placeholders are what example files are for. */
-    private static Finding judge(String what, String value, EnvFiles.Judged file, int minLength) {
-        if (file.example() && SecretValues.isPlaceholder(value)) {
+    /**
+     * python-dotenv expands only {@code ${NAME}}: it reads {@code $postgres} as those nine
+     * characters. When the secret's open part is a bare reference with a lower-case letter (not the
+     * way environment variables are named), the secret as python-dotenv reads it is returned, to be
+     * judged; otherwise null.
+     */
+    private static String literalReading(Variable v, Resolved r, boolean url) {
+        boolean lowerCaseBare = r.bareReferencesOnly() && r.references().stream().anyMatch(ref -> !ref.equals(ref.toUpperCase(Locale.ROOT)));
+        if (!lowerCaseBare || v.quoting() == EnvFile.Quoting.SINGLE || v.text().contains("${")) {
+            return null;
+        }
+        String literal = v.text();
+        int[] password = url ? urlPassword(literal) : null;
+        if (url && password == null) {
+            return null;
+        }
+        return EnvFile.pythonStrip(password == null ? literal : literal.substring(password[0], password[1]));
+    }
+
+    /**
+     * The finding a secret's value earns, or null. In example files a clearly marked placeholder
+     * ({@code <your-key>}, {@code your_token_here}, {@code changeme}) is what the file is for; a
+     * well-known default or a generated value ({@code django-insecure-...}) is copied as it is, and
+     * fails there too.
+     */
+    private static Finding judge(String name, String what, String value, EnvFiles.Judged file, int minLength) {
+        if (file.example() && SecretValues.isMarkedPlaceholder(value)) {
             return null;
         }
         String shown = value.isEmpty() ? what : what + " (" + SecretValues.masked(value) + ")";
         if (SecretValues.isDefault(value)) {
             return Finding.fail("env.secrets-strong.default", shown + " is a well-known default");
         }
-        if (SecretValues.isPlaceholder(value)) {
+        if (!file.example() && SecretValues.isPlaceholderValue(value)) {
             return Finding.fail("env.secrets-strong.placeholder", shown + (value.isEmpty() ? " is empty" : " is a placeholder")
                     + " in " + file.shown() + ", not an example file");
         }
-        String weakness = SecretValues.weakness(value, minLength);
+        String weakness = name == null ? SecretValues.weakness(value, minLength) : SecretValues.weakness(name, value, minLength);
         if (weakness != null) {
             return Finding.fail("env.secrets-strong.weak", shown + " " + weakness);
         }
         return null;
     }
 
-    /** The password of a {@code scheme://user:password@host} value, or null when there is none. */
-    static String urlPassword(String value) {
+    /** Where the password of a {@code scheme://user:password@host} value is ({start, end}), or null when there is none. */
+    static int[] urlPassword(String value) {
         int scheme = value.indexOf("://");
         if (scheme < 1 || scheme > 32) {
             return null;
@@ -144,13 +179,12 @@ public final class EnvSecretsStrongCheck extends EnvFileCheck implements Check {
         while (end < value.length() && "/?#".indexOf(value.charAt(end)) < 0) {
             end++;
         }
-        String authority = value.substring(scheme + 3, end);
-        int at = authority.lastIndexOf('@');
-        int colon = at < 0 ? -1 : authority.indexOf(':');
+        int at = value.lastIndexOf('@', end - 1);
+        int colon = at <= scheme ? -1 : value.indexOf(':', scheme + 3);
         if (colon < 0 || colon > at) {
             return null;
         }
-        return authority.substring(colon + 1, at);
+        return new int[] {colon + 1, at};
     }
 
     @Override

@@ -130,6 +130,94 @@ class EnvFileTest {
         assertThat(value(EnvFile.read(ok, "ok.env"), "A")).isEqualTo("é");
     }
 
+    private static EnvFile.Resolved resolved(EnvFile env, String name) {
+        return env.resolved(env.get(name).orElseThrow());
+    }
+
+    @Test
+    void aLoneCarriageReturnEndsALineAndPythonWhitespaceIsStripped() throws Exception {
+        EnvFile env = parse("SECRET=abc\rDEBUG=true\rNBSP=\u00A0on\u00A0\u2007\nTAB=\u202Fx #\u00A0c\n");
+        assertThat(value(env, "SECRET")).isEqualTo("abc");
+        assertThat(value(env, "DEBUG")).isEqualTo("true");
+        assertThat(env.get("DEBUG")).get().extracting(Variable::line).isEqualTo(2);
+        assertThat(value(env, "NBSP")).isEqualTo("on");
+        assertThat(value(env, "TAB")).isEqualTo("x");
+    }
+
+    @Test
+    void referencesExpandAgainstEarlierDefinitionsAsComposeDoes() throws Exception {
+        EnvFile env = parse("""
+                ON=true
+                WEAK=postgres
+                A=${ON}
+                B=$ON-$WEAK
+                C=${UNSET:-fallback}
+                D=${UNSET:-${ALSO_UNSET:-${WEAK}}}
+                E=${ON:-no}
+                EMPTY=
+                F=${EMPTY:-colon}
+                G=${EMPTY-dash}
+                H=${ON:+alt}
+                I=${LATER}
+                LATER=x
+                J="${ON} and \\$ON and $$ON"
+                K='${ON} $ON'
+                L=${UNSET}
+                M=postgres://app:${DB_PASSWORD:?set it}@db/app
+                N=${L:-from-l}
+                """);
+        assertThat(resolved(env, "A").text()).isEqualTo("true");
+        assertThat(resolved(env, "A").how()).isEqualTo("via ${ON} (line 1)");
+        assertThat(resolved(env, "B").text()).isEqualTo("true-postgres");
+        assertThat(resolved(env, "C").text()).isEqualTo("fallback");
+        assertThat(resolved(env, "C").how()).isEqualTo("via the fallback of ${UNSET}");
+        assertThat(resolved(env, "D").text()).isEqualTo("postgres");
+        assertThat(resolved(env, "D").complete()).isTrue();
+        assertThat(resolved(env, "E").text()).isEqualTo("true");
+        assertThat(resolved(env, "F").text()).isEqualTo("colon");
+        assertThat(resolved(env, "G").text()).isEmpty();
+        assertThat(resolved(env, "H").text()).isEqualTo("alt");
+        // Only the definitions before it count, as compose and python-dotenv read the file.
+        assertThat(resolved(env, "I").fromElsewhere()).isTrue();
+        assertThat(resolved(env, "I").references()).containsExactly("${LATER}");
+        assertThat(resolved(env, "J").text()).isEqualTo("true and $ON and $ON");
+        assertThat(resolved(env, "J").complete()).isTrue();
+        assertThat(resolved(env, "K").text()).isEqualTo("${ON} $ON");
+        assertThat(resolved(env, "K").complete()).isTrue();
+        assertThat(resolved(env, "L").fromElsewhere()).isTrue();
+        EnvFile.Resolved m = resolved(env, "M");
+        assertThat(m.complete()).isFalse();
+        assertThat(m.fromElsewhere()).isFalse();
+        assertThat(m.references()).containsExactly("${DB_PASSWORD}");
+        assertThat(m.outside(15, 16)).isTrue();
+        assertThat(m.outside(0, 15)).isFalse();
+        // A name that has only a value from the environment is unset for a fallback: the fallback is what it gets then.
+        assertThat(resolved(env, "N").text()).isEqualTo("from-l");
+    }
+
+    @Test
+    void aSingleQuotedValueIsLiteral() throws Exception {
+        EnvFile env = parse("admin=x\nDB_PASSWORD='$admin'\n");
+        assertThat(value(env, "DB_PASSWORD")).isEqualTo("$admin");
+        assertThat(resolved(env, "DB_PASSWORD").text()).isEqualTo("$admin");
+        assertThat(resolved(env, "DB_PASSWORD").complete()).isTrue();
+        assertThat(env.get("DB_PASSWORD")).get().extracting(Variable::quoting).isEqualTo(EnvFile.Quoting.SINGLE);
+        assertThat(env.resolved(parse("BARE\n").get("BARE").orElseThrow())).isNull();
+    }
+
+    @Test
+    void nestingAndExpansionAreBounded() throws Exception {
+        String deep = "X=" + "${A:-".repeat(9) + "v" + "}".repeat(9) + "\n";
+        assertThatThrownBy(() -> parse(deep)).hasMessage(".env:1:1: references nest more than 8 levels deep");
+        String eight = "X=" + "${A:-".repeat(8) + "v" + "}".repeat(8) + "\n";
+        assertThat(resolved(parse(eight), "X").text()).isEqualTo("v");
+        StringBuilder doubling = new StringBuilder("V0=" + "x".repeat(1000) + "\n");
+        for (int i = 1; i < 40; i++) {
+            doubling.append("V").append(i).append("=${V").append(i - 1).append("}${V").append(i - 1).append("}\n");
+        }
+        assertThatThrownBy(() -> parse(doubling.toString())).hasMessageContaining("expand to more than 4 MiB");
+    }
+
     @Test
     void toStringShowsNamesOnly() throws Exception {
         assertThat(parse("PASSWORD=hunter22\n").toString()).isEqualTo("EnvFile[PASSWORD]");
