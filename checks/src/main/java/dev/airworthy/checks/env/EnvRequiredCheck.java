@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
                 in the deployment's own environment, such as a release job). In the file, references are \
                 expanded against the definitions before them (`${VAR}`, `$VAR`, `${VAR:-fallback}`). A \
                 missing variable fails with `env.required.missing`; one that is empty, that expands to \
-                nothing (`X=${EMPTY}`, `X=${UNSET:-}`), or a bare `NAME` line without `=`, fails with \
+                nothing (`X=${EMPTY}`, `X=${UNSET:-}`), that holds only a comment (`X=  # set me`: the \
+                comment becomes the value), or a bare `NAME` line without `=`, fails with \
                 `env.required.empty`; one whose value depends on a name the file does not define \
                 (`DATABASE_URL=${DATABASE_URL}`, `postgres://${DB_HOST}/app`) fails with \
                 `env.required.unresolved`: the file does not set it, the environment the service starts in \
@@ -96,6 +97,10 @@ public final class EnvRequiredCheck extends EnvFileCheck implements Check {
                         + how + ", which " + where + " does not define: the environment must set it").at(where, v.line()));
             } else if (EnvFile.pythonStrip(r.text()).isEmpty()) {
                 out.finding(Finding.fail("env.required.empty", name + " is empty in " + where + how).at(where, v.line()));
+            } else if (r.text().startsWith("#") && v.quoting() == EnvFile.Quoting.NONE) {
+                // "VAR=  # set me": the whitespace after '=' is skipped, and the comment becomes the value.
+                out.finding(Finding.fail("env.required.empty", name + " holds only a comment in " + where
+                        + " ('#' right after '=' starts the value, not a comment)").at(where, v.line()));
             } else {
                 // The length and the names it came from only: never the value, nor a fallback's content.
                 out.evidence(name + ": set (" + r.text().length() + " chars)" + how + ", line " + v.line());

@@ -45,7 +45,8 @@ import java.util.Locale;
                 dictionary words with digits such as `Password123456789`, the variable's own name, base64 of \
                 a weak text) fails with `env.secrets-strong.weak`. In example files (`*.example`, \
                 `*.sample`, `*.template`) only a clearly marked placeholder passes: `<...>`, `your_...`, \
-                `changeme`, `replace-me`, `xxx`, `...`, `todo`, or an empty value; `changeme` is a working \
+                `changeme`, `replace-me`, `xxx`, `...`, `todo`, an empty value or a comment (`KEY=  # fill in`: \
+                python-dotenv and compose read the comment as the value, which fails elsewhere); `changeme` is a working \
                 password too, so it passes in example files only. Values never appear in the report: a \
                 finding shows a short prefix and the length. When the file has no secret at all, the item \
                 is skipped.""",
@@ -102,7 +103,7 @@ public final class EnvSecretsStrongCheck extends EnvFileCheck implements Check {
                     continue;
                 }
                 judged++;
-                Finding f = judge(secretName ? v.name() : null, what + ", read as python-dotenv reads it (without expanding $name),",
+                Finding f = judge(secretName ? v.name() : null, what + " (as python-dotenv reads it, without expanding $name)",
                         literal, file, minLength);
                 if (f != null) {
                     out.finding(f.at(file.shown(), v.line()));
@@ -151,10 +152,16 @@ public final class EnvSecretsStrongCheck extends EnvFileCheck implements Check {
      * fails there too.
      */
     private static Finding judge(String name, String what, String value, EnvFiles.Judged file, int minLength) {
-        if (file.example() && SecretValues.isMarkedPlaceholder(value)) {
+        // "KEY=  # generate one": the whitespace after '=' is skipped, so the comment is the value.
+        boolean comment = value.startsWith("#");
+        if (file.example() && (comment || SecretValues.isMarkedPlaceholder(value))) {
             return null;
         }
         String shown = value.isEmpty() ? what : what + " (" + SecretValues.masked(value) + ")";
+        if (comment) {
+            return Finding.fail("env.secrets-strong.placeholder", shown + " is the text of a comment: after '=' whitespace is "
+                    + "skipped and '#' starts the value, so the secret is that text");
+        }
         if (SecretValues.isDefault(value)) {
             return Finding.fail("env.secrets-strong.default", shown + " is a well-known default");
         }
