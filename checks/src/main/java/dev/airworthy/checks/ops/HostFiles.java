@@ -43,7 +43,7 @@ final class HostFiles {
      * A directory's files that match a glob, newest first; {@code shown} is the directory as the
      * checklist names it, {@code located} the same with the absolute path when it was relative.
      */
-    record Listing(String shown, String located, List<Entry> files) {
+    record Listing(String shown, String located, List<Entry> files, List<String> leftOut) {
         long totalBytes() {
             return files.stream().mapToLong(Entry::size).sum();
         }
@@ -56,7 +56,10 @@ final class HostFiles {
         /** The first evidence line: where the directory is and how many files match. */
         String describe(String glob) {
             return located + ": " + files.size() + " file" + (files.size() == 1 ? " matches " : "s match ") + glob
-                    + (files.isEmpty() ? "" : ", " + Sizes.format(totalBytes()) + " in all");
+                    + (files.isEmpty() ? "" : ", " + Sizes.format(totalBytes()) + " in all")
+                    + (leftOut.isEmpty() ? "" : "; left out (partial, logs, notes, checksums): "
+                            + String.join(", ", leftOut.stream().limit(5).toList()) + (leftOut.size() > 5 ? " and "
+                            + (leftOut.size() - 5) + " more" : ""));
         }
     }
 
@@ -69,45 +72,85 @@ final class HostFiles {
         return Path.of(given).isAbsolute() ? given : given + " (" + resolved + ")";
     }
 
+    /** How a directory is walked: for the newest backup, or for everything a retention policy covers. */
+    enum Walk {
+        /**
+         * A glob without {@code /} looks at the directory itself only; hidden files count only when
+         * the glob names them; files still being written ({@code *.tmp}, {@code *.part}, ...) do not
+         * count unless the glob names their extension; with glob {@code *} logs, notes and checksums
+         * ({@code *.log}, {@code *.txt}, {@code *.md}, {@code README*}, {@code *.sha256}, ...) do not
+         * count either.
+         */
+        BACKUPS,
+        /**
+         * Every file below the directory (16 levels deep), hidden ones included: a glob without
+         * {@code /} is matched against the file's name, one with {@code /} against its path.
+         */
+        RETENTION
+    }
+
+    /** Extensions of files still being written: never the newest backup. */
+    static final List<String> PARTIAL = List.of(".tmp", ".temp", ".part", ".partial", ".lock", ".swp", ".crdownload", ".inprogress");
+    /** Extensions glob {@code *} leaves out of a backup directory: what a backup job writes beside its backups. */
+    static final List<String> BESIDE_BACKUPS = List.of(".log", ".txt", ".md", ".sha256", ".sha512", ".sha1", ".md5", ".sig", ".asc");
+    static final String BACKUP_FILES = "A glob without `/` looks at `dir` itself; `**/*.dump` looks below it. Hidden files count "
+            + "only when the glob names them; files still being written (`*.tmp`, `*.temp`, `*.part`, `*.partial`, `*.lock`, "
+            + "`*.swp`, `*.crdownload`, `*.inprogress`) never count unless the glob names their extension; with glob `*` (the "
+            + "default) logs, notes and checksums (`*.log`, `*.txt`, `*.md`, `README*`, `*.sha256`, `*.sha512`, `*.sha1`, "
+            + "`*.md5`, `*.sig`, `*.asc`) do not count either. `dir` may be a symbolic link (it is followed); links below it are not.";
+
     /**
      * The regular files under {@code dir} whose path relative to it matches {@code glob}, newest
-     * first. A glob without {@code /} looks at the directory itself only; {@code **}{@code /*.dump}
-     * looks below it. Hidden files ({@code .keep}) are left out unless the glob names them; symbolic
-     * links are not followed (a {@code latest} link would count a backup twice).
+     * first, walked as {@code walk} says. {@code dir} is followed when it is a symbolic link (the
+     * checklist names it); links below it are not (a {@code latest} link would count a backup twice).
      *
      * @throws IOException with a message naming the directory when it is absent, not a directory,
      *     unreadable, or holds more than {@link #MAX_ENTRIES} entries
      */
-    static Listing list(CheckContext ctx, String dir, String glob) throws IOException {
-        Path root = resolve(ctx, dir);
-        String shown = shown(dir, root);
-        if (!Files.exists(root)) {
+    static Listing list(CheckContext ctx, String dir, String glob, Walk walk) throws IOException {
+        Path given = resolve(ctx, dir);
+        String shown = shown(dir, given);
+        if (!Files.exists(given)) {
             throw new IOException("dir " + shown + " does not exist");
         }
-        if (!Files.isDirectory(root)) {
+        if (!Files.isDirectory(given)) {
             throw new IOException("dir " + shown + " is not a directory");
         }
-        if (!Files.isReadable(root)) {
+        if (!Files.isReadable(given)) {
             throw new IOException("dir " + shown + " cannot be read (permission denied)");
         }
+        Path root = given.toRealPath();
         PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
         // A leading "**/" also matches at the top, as in .gitignore and most tools.
         PathMatcher atTop = glob.startsWith("**/") ? FileSystems.getDefault().getPathMatcher("glob:" + glob.substring(3)) : matcher;
         boolean deep = glob.contains("/");
-        boolean hiddenWanted = glob.startsWith(".") || glob.contains("/.");
+        boolean backups = walk == Walk.BACKUPS;
+        boolean hiddenWanted = !backups || glob.startsWith(".") || glob.contains("/.");
+        String globLower = glob.toLowerCase(Locale.ROOT);
+        boolean anything = glob.equals("*");
         List<Entry> out = new ArrayList<>();
+        List<String> leftOut = new ArrayList<>();
         int[] seen = {0};
-        Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), deep ? MAX_DEPTH : 1, new SimpleFileVisitor<>() {
+        Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), deep || !backups ? MAX_DEPTH : 1, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 if (++seen[0] > MAX_ENTRIES) {
                     throw new IOException("dir " + shown + " holds more than " + MAX_ENTRIES + " entries; narrow glob or dir");
                 }
                 String rel = root.relativize(file).toString().replace('\\', '/');
-                boolean hidden = file.getFileName().toString().startsWith(".");
-                if (attrs.isRegularFile() && (hiddenWanted || !hidden) && (matcher.matches(Path.of(rel)) || atTop.matches(Path.of(rel)))) {
-                    out.add(new Entry(rel, file, attrs.size(), attrs.lastModifiedTime().toInstant()));
+                String name = file.getFileName().toString();
+                boolean hidden = name.startsWith(".");
+                Path matched = Path.of(deep || backups ? rel : name);
+                if (!attrs.isRegularFile() || hidden && !hiddenWanted || !(matcher.matches(matched) || atTop.matches(matched))) {
+                    return FileVisitResult.CONTINUE;
                 }
+                String lower = name.toLowerCase(Locale.ROOT);
+                if (backups && (PARTIAL.stream().anyMatch(e -> lower.endsWith(e) && !globLower.endsWith(e))
+                        || anything && (BESIDE_BACKUPS.stream().anyMatch(lower::endsWith) || lower.startsWith("readme")))) {
+                    leftOut.add(rel);
+                    return FileVisitResult.CONTINUE;
+                }
+                out.add(new Entry(rel, file, attrs.size(), attrs.lastModifiedTime().toInstant()));
                 return FileVisitResult.CONTINUE;
             }
 
@@ -121,7 +164,8 @@ final class HostFiles {
             }
         });
         out.sort(Comparator.comparing(Entry::modified).reversed().thenComparing(Entry::name));
-        return new Listing(dir, shown, List.copyOf(out));
+        leftOut.sort(null);
+        return new Listing(dir, shown + (root.equals(given) ? "" : " -> " + root), List.copyOf(out), List.copyOf(leftOut));
     }
 
     /** Problems with {@code dir} and {@code glob}, as checklist errors; a list the caller may add to. */

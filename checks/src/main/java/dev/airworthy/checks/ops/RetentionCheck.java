@@ -34,10 +34,11 @@ import java.util.stream.Stream;
                 (`ops.retention.age`), no more than `max-files` files (`ops.retention.count`: the oldest ones \
                 beyond the count are named), no more than `max-size` bytes in all (`ops.retention.size`). \
                 Give one or more of the three. Findings name a few files and count the rest. `dir` absent or \
-                unreadable is an error; no matching file skips the item. Files are matched as in \
-                `ops.backup-fresh`: a glob without `/` looks at `dir` itself, hidden files count only when \
-                the glob names them, symbolic links are not followed. Metrics: `file_count`, `total_bytes`, \
-                `oldest_age_hours`.""",
+                unreadable is an error; no matching file skips the item. Every file below `dir` counts, down \
+                to 16 levels and hidden ones included (what a policy covers is everything kept): a glob \
+                without `/` is matched against each file's name (`*.dump` finds `2023/db.dump`), one with `/` \
+                against its path under `dir`. `dir` may be a symbolic link (it is followed); links below it \
+                are not. Metrics: `file_count`, `total_bytes`, `oldest_age_hours`.""",
         rationale = """
                 Keeping data longer than promised is a compliance finding (GDPR's storage limitation, the \
                 company's own retention policy) and a bigger breach when a disk or bucket leaks; keeping \
@@ -56,7 +57,8 @@ import java.util.stream.Stream;
             "https://man7.org/linux/man-pages/man8/logrotate.8.html"},
         params = {
             @Param(name = "dir", required = true, description = "The directory the policy applies to. " + HostFiles.DIR_RESOLUTION),
-            @Param(name = "glob", defaultValue = "\"*\"", description = "The files the policy applies to, relative to `dir`."),
+            @Param(name = "glob", defaultValue = "\"*\"", description = "The files the policy applies to: matched against "
+                    + "each file's name at any depth, or, with a `/`, against its path under `dir`."),
             @Param(name = "max-age", type = ParamType.DURATION, description = "No file may be older than this."),
             @Param(name = "max-files", type = ParamType.INTEGER, description = "At most this many files."),
             @Param(name = "max-size", description = "At most this much in all: " + Sizes.FORMS + ".")
@@ -69,7 +71,7 @@ public final class RetentionCheck implements Check {
     public CheckResult run(CheckContext ctx) throws IOException {
         Params p = ctx.params();
         String glob = p.string("glob");
-        HostFiles.Listing listing = HostFiles.list(ctx, p.string("dir"), glob);
+        HostFiles.Listing listing = HostFiles.list(ctx, p.string("dir"), glob, HostFiles.Walk.RETENTION);
         List<HostFiles.Entry> files = listing.files();
         if (files.isEmpty()) {
             throw new NotApplicable("no file in " + listing.located() + " matches " + glob);

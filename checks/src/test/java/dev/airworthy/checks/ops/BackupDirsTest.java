@@ -81,12 +81,119 @@ class BackupDirsTest {
     }
 
     @Test
-    void aFileFromTheFutureCountsAsNewAndTheEvidenceSaysWhy() throws Exception {
-        file("db.dump", "dump", Duration.ofMinutes(-90));
+    void aFileMinutesInTheFutureCountsAsNew() throws Exception {
+        file("db.dump", "dump", Duration.ofMinutes(-3));
         ItemResult r = run("- { id: b, check: ops.backup-fresh, with: { dir: backups, max-age: 1h } }");
         assertThat(r.status()).isEqualTo(Status.PASS);
         assertThat(r.metrics().get("age_hours")).isZero();
-        assertThat(r.evidence()).anyMatch(e -> e.contains("db.dump was modified 1.5 h in the future: the clocks disagree"));
+    }
+
+    /** Two dumps, one dated in the future, the other in the past, run with glob *.dump. */
+    private ItemResult futureAndPast(Duration future, String pastName, Duration pastAge) throws Exception {
+        file("db-x.dump", "dump", future.negated());
+        file(pastName, "dump", pastAge);
+        return run("- { id: b, check: ops.backup-fresh, with: { dir: backups, glob: \"*.dump\" } }");
+    }
+
+    /** A file dated in the future must not hide that the real newest backup is old. */
+    @Test
+    void aFileFromTheFutureIsSetAsideTheOldRealNewestFails() throws Exception {
+        ItemResult r = futureAndPast(Duration.ofDays(40), "db-old.dump", Duration.ofDays(40));
+        assertThat(r.status()).isEqualTo(Status.FAIL);
+        assertThat(r.findings()).extracting(Finding::rule).containsExactly("ops.backup-fresh.stale");
+        assertThat(r.message()).isEqualTo("the newest backup db-old.dump is 40.0 d old, older than max-age 1d2h");
+        assertThat(r.evidence()).anyMatch(e -> e.startsWith("db-x.dump is dated 2027-01-01T12:00:00Z, 40.0 d in the future: set aside"));
+    }
+
+    @Test
+    void aFileFromTheFutureBesideAFreshOneIsAClockSkewError() throws Exception {
+        ItemResult r = futureAndPast(Duration.ofHours(2), "db-new.dump", Duration.ofHours(1));
+        assertThat(r.status()).isEqualTo(Status.ERROR);
+        assertThat(r.message()).isEqualTo("clock skew: db-x.dump is dated 2.0 h in the future, so whether db-new.dump (1.0 h old) "
+                + "is the newest backup cannot be told");
+        file("db-new.dump", "dump", Duration.ofHours(-1));
+        assertThat(run("- { id: b, check: ops.backup-fresh, with: { dir: backups } }").message())
+                .startsWith("clock skew: every backup in backups is dated in the future");
+    }
+
+    @Test
+    void aCompressedFileOfNothingIsEmpty() throws Exception {
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        new java.util.zip.GZIPOutputStream(gz).close();
+        java.io.ByteArrayOutputStream emptyTarGz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(emptyTarGz)) {
+            out.write(new byte[10240]);
+        }
+        java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(zip)) {
+            out.putNextEntry(new java.util.zip.ZipEntry("db.sql"));
+        }
+        java.util.Map<String, byte[]> empty = new java.util.LinkedHashMap<>();
+        empty.put("db.sql.gz", gz.toByteArray());
+        empty.put("db.tar.gz", emptyTarGz.toByteArray());
+        empty.put("db.tar", new byte[10240]);
+        empty.put("db.sql.zst", java.util.HexFormat.of().parseHex("28b52ffd240001000099e9d851"));
+        empty.put("db-stream.sql.zst", java.util.HexFormat.of().parseHex("28b52ffd0058010000"));
+        empty.put("db.sql.bz2", java.util.HexFormat.of().parseHex("425a683917724538509000000000"));
+        empty.put("db.sql.xz", java.util.HexFormat.of().parseHex("fd377a585a000004e6d6b446000000001cdf44211fb6f37d010000000004595a"));
+        empty.put("db.zip", zip.toByteArray());
+        for (var e : empty.entrySet()) {
+            Path f = backups.resolve(e.getKey());
+            Files.write(f, e.getValue());
+            Files.setLastModifiedTime(f, FileTime.from(NOW.minus(Duration.ofHours(1))));
+            ItemResult r = run("- { id: b, check: ops.backup-fresh, with: { dir: backups } }");
+            assertThat(r.findings()).as(e.getKey()).extracting(Finding::rule).containsExactly("ops.backup-fresh.empty");
+            Files.delete(f);
+        }
+        java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(data)) {
+            out.write("CREATE TABLE t (id int);".getBytes());
+        }
+        for (byte[] full : java.util.List.of(data.toByteArray(), java.util.HexFormat.of().parseHex("28b52ffd0458090000615b6e8ca9"))) {
+            Path f = backups.resolve("db.bin");
+            Files.write(f, full);
+            Files.setLastModifiedTime(f, FileTime.from(NOW.minus(Duration.ofHours(1))));
+            assertThat(run("- { id: b, check: ops.backup-fresh, with: { dir: backups } }").status()).isEqualTo(Status.PASS);
+        }
+    }
+
+    @Test
+    void partialFilesLogsAndNotesAreNotBackups() throws Exception {
+        file("db.dump", "dump", Duration.ofDays(5));
+        file("db.dump.tmp", "half", Duration.ofMinutes(10));
+        file("backup.log", "done", Duration.ofMinutes(5));
+        file("README.txt", "how", Duration.ofMinutes(1));
+        ItemResult named = run("- { id: b, check: ops.backup-fresh, with: { dir: backups, glob: \"db.dump*\" } }");
+        assertThat(named.findings()).extracting(Finding::rule).containsExactly("ops.backup-fresh.stale");
+        ItemResult all = run("- { id: b, check: ops.backup-fresh, with: { dir: backups } }");
+        assertThat(all.findings()).extracting(Finding::rule).containsExactly("ops.backup-fresh.stale");
+        assertThat(all.evidence().getFirst()).endsWith("left out (partial, logs, notes, checksums): README.txt, backup.log, db.dump.tmp");
+        assertThat(run("- { id: b, check: ops.backup-fresh, with: { dir: backups, glob: \"*.tmp\" } }").status())
+                .as("a glob that names the extension").isEqualTo(Status.PASS);
+    }
+
+    @Test
+    void aLinkedDirIsFollowed() throws Exception {
+        file("db.dump", "dump", Duration.ofHours(1));
+        Files.createSymbolicLink(checklistDir.resolve("current"), backups);
+        ItemResult r = run("- { id: b, check: ops.backup-fresh, with: { dir: current } }");
+        assertThat(r.status()).as(r.message()).isEqualTo(Status.PASS);
+        assertThat(r.evidence().getFirst()).contains("-> " + backups.toRealPath() + ": 1 file matches *");
+        file("old.dump", "dump", Duration.ofDays(90));
+        ItemResult retention = run("- { id: r, check: ops.retention, with: { dir: current, max-age: 30d } }");
+        assertThat(retention.findings()).extracting(Finding::rule).containsExactly("ops.retention.age");
+    }
+
+    /** Old files in a subdirectory or hidden ones are kept data too. */
+    @Test
+    void retentionSeesSubdirectoriesAndHiddenFiles() throws Exception {
+        file("db.dump", "new", Duration.ofDays(1));
+        file("2023/db.dump", "old", Duration.ofDays(400));
+        file(".db-old.dump", "old", Duration.ofDays(400));
+        ItemResult r = run("- { id: r, check: ops.retention, with: { dir: backups, glob: \"*.dump\", max-age: 30d } }");
+        assertThat(r.findings()).singleElement().satisfies(f -> assertThat(f.message())
+                .isEqualTo("2 files are older than max-age 30d: 2023/db.dump (400.0 d), .db-old.dump (400.0 d)"));
+        assertThat(r.metrics()).containsEntry("file_count", 3.0);
     }
 
     @Test
