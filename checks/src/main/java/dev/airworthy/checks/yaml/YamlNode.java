@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -268,6 +270,33 @@ public final class YamlNode {
             collect(merge, inherited, depth + 1, visited);
             inherited.forEach(out::putIfAbsent);
         }
+    }
+
+    /**
+     * Whether a mapping anywhere below has a key that is itself a mapping or sequence. Configuration
+     * never has one; a Go template's {@code {{ .Values.x }}} left unquoted parses as exactly that.
+     * Each node is looked at once (aliases share nodes), without recursion.
+     */
+    public boolean hasCollectionKey() {
+        Set<Node> visited = visitedSet();
+        Deque<Node> todo = new ArrayDeque<>(List.of(node));
+        while (!todo.isEmpty()) {
+            Node n = todo.pop();
+            if (!visited.add(n)) {
+                continue;
+            }
+            if (n instanceof MappingNode m) {
+                for (NodeTuple t : m.getValue()) {
+                    if (!(t.getKeyNode() instanceof ScalarNode)) {
+                        return true;
+                    }
+                    todo.push(t.getValueNode());
+                }
+            } else if (n instanceof SequenceNode s) {
+                s.getValue().forEach(todo::push);
+            }
+        }
+        return false;
     }
 
     private static boolean isMergeKey(ScalarNode k) {
