@@ -88,4 +88,18 @@ class YamlNodeTest {
         assertThat(doc.get("a").orElseThrow().isPlain()).isTrue();
         assertThat(List.of("b", "c", "d", "e")).allSatisfy(k -> assertThat(doc.get(k).orElseThrow().isPlain()).isFalse());
     }
+
+    @Test
+    void unquotedTemplateBracesParseAsCollectionKeysAndQuotedOnesDoNot() throws Exception {
+        List<YamlNode> docs = YamlNode.parseAll("""
+                spec:
+                  replicas: {{ .Values.replicas }}
+                ---
+                spec:
+                  env: [{ name: LOG, value: "{{.Time}}" }]
+                  note: plain {{ text }}
+                """, "t.yaml");
+        assertThat(docs.get(0).hasCollectionKey()).isTrue();
+        assertThat(docs.get(1).hasCollectionKey()).isFalse();
+    }
 }
