@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The repository's kustomizations, as far as they change what the k8s checks judge: which files are
@@ -87,6 +88,7 @@ final class Kustomize {
     private final Set<String> patchFiles = new HashSet<>();
     private final List<String> errors = new ArrayList<>();
     private final List<String> roots = new ArrayList<>();
+    private final Map<String, List<Build>> builds = new ConcurrentHashMap<>();
 
     static Kustomize read(RepoTree tree) {
         Kustomize k = new Kustomize();
@@ -115,6 +117,11 @@ final class Kustomize {
 
     /** One entry per root kustomization whose build includes {@code file}; empty when none does. */
     List<Build> builds(String file) {
+        // Every k8s check asks for every judged object: walk the kustomizations once per file.
+        return builds.computeIfAbsent(file, this::walkBuilds);
+    }
+
+    private List<Build> walkBuilds(String file) {
         List<Build> out = new ArrayList<>();
         for (String root : roots) {
             List<Kustomization> chain = new ArrayList<>();

@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  *
  * <p>What cannot be judged as written is set aside with a note, never parsed as broken YAML: files
  * in a Helm chart's {@code templates/}, files that do not parse because of {@code {{ }}} template
- * syntax (a {@code {{} on or before the line the parser stops at), documents whose unquoted
+ * syntax (a {@code {{} in the document the parser stops in, before where it stops), documents whose unquoted
  * {@code {{ .Values.x }}} parses as a mapping key, and kustomize patches (partial objects). A
  * document that parses is judged: {@code {{ }}} inside a string value is data. A file that does not
  * parse is an error only when it looks like a manifest; other YAML (CI definitions, compose files,
@@ -252,9 +252,9 @@ final class Manifests {
     }
 
     /**
-     * Whether a syntax error may come from a template: some {@code {{} is written on or before the line
-     * the parser gave up at (or the error names no line). A broken file whose only {@code {{} comes
-     * later is broken YAML, not a template.
+     * Whether a syntax error may come from a template: a {@code {{} is written in the document the parser
+     * gave up in, on or before the line it stopped at (or the error names no line). A broken file whose
+     * {@code {{} are elsewhere (a later document, a string in an earlier one) is broken YAML, not a template.
      */
     static boolean templateBefore(String text, String error, String file) {
         Matcher m = ERROR_LINE.matcher(error);
@@ -262,14 +262,21 @@ final class Manifests {
             return true;
         }
         long errorLine = Long.parseLong(m.group(1));
-        int first = text.indexOf("{{");
-        long braceLine = 1;
-        for (int i = 0; i < first; i++) {
-            if (text.charAt(i) == '\n') {
-                braceLine++;
+        long line = 1;
+        boolean braces = false;
+        for (int i = 0; i < text.length() && line <= errorLine; i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                line++;
+                // A document marker starts a new document: braces before it are not this one's.
+                if (text.startsWith("---", i + 1) && line <= errorLine) {
+                    braces = false;
+                }
+            } else if (c == '{' && i + 1 < text.length() && text.charAt(i + 1) == '{') {
+                braces = true;
             }
         }
-        return braceLine <= errorLine;
+        return braces;
     }
 
     /** One reading per repository root and file selection per run. */

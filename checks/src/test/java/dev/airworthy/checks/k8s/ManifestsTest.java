@@ -115,9 +115,10 @@ class ManifestsTest {
     void aFileBrokenBeforeItsFirstBracesIsBrokenNotTemplated() throws IOException {
         write("broken.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: [oops\ndata:\n  a: \"{{ x }}\"\n");
         write("template.yaml", "{{- if .Values.on }}\napiVersion: v1\nkind: ConfigMap\n{{- end }}\n");
+        write("broken-later.yaml", "apiVersion: v1\nkind: ConfigMap\ndata: { a: \"{{ x }}\" }\n---\napiVersion: v1\nkind: [oops\n");
         Manifests m = Manifests.read(RepoTree.walk(repo), List.of());
         assertThat(m.templated).containsExactly("template.yaml");
-        assertThat(m.errors).singleElement().asString().startsWith("broken.yaml:");
+        assertThat(m.errors).hasSize(2).allSatisfy(e -> assertThat(e).startsWith("broken"));
     }
 
     private void write(String path, String text) throws IOException {
