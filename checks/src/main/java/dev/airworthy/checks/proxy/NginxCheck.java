@@ -322,6 +322,10 @@ public final class NginxCheck implements Check {
      * are not reachable from outside.
      */
     private static void plainListeners(NginxScope server, String name, Outcome out, Set<String> seen) {
+        if (server.own("ssl").map(d -> d.arg(0).equalsIgnoreCase("on")).orElse(false)) {
+            // The old "ssl on" makes every listen of the server TLS.
+            return;
+        }
         for (Directive listen : server.ownAll("listen")) {
             String address = listen.arg(0);
             if (!listen.args().contains("ssl") && !listen.args().contains("quic") && !port(address).equals("80") && !isLoopback(address)) {
