@@ -46,8 +46,10 @@ import java.util.Set;
                 a number (`${REPLICAS}`) warns: it is decided at deploy time. A count written as a quoted \
                 string (`"3"`) or a fraction (`1.5`) fails: the API server rejects the manifest; `1.0` is 1. \
                 Helm chart templates, `{{ }}`-templated files and kustomize patches are set aside \
-                with a note (see `k8s.probes`); where a kustomize patch may change a workload, the count \
-                judged is the one written, and the patch warns. \
+                with a note (see `k8s.probes`); where a kustomize patch may change a count (it may target \
+                the workload or its autoscaler), the count judged is the one written, and the patch warns; \
+                a patch applied before the build's `replicas:` override cannot change it, as kustomize \
+                sets the override after the patches of its own and inner kustomizations. \
                 Rules: `k8s.replicas.too-few` (at `replicas`, the override, or the workload), \
                 `k8s.replicas.autoscaler-min` (at the autoscaler's minimum), `k8s.replicas.wrong-type`, \
                 `k8s.replicas.unknown` (warns), `k8s.replicas.patched` (warns, at the patch's entry in \

@@ -44,7 +44,8 @@ import java.util.regex.Pattern;
                 kustomize patches are set aside with a note (see `k8s.probes`). \
                 Rules, at the container's line: `k8s.resources.no-cpu-request`, \
                 `k8s.resources.no-memory-request`, `k8s.resources.no-cpu-limit`, `k8s.resources.no-memory-limit`; \
-                `k8s.resources.patched` (warns, at the patch's entry in the kustomization).""",
+                `k8s.resources.patched` (warns, at the patch's entry in the kustomization; a patch that may \
+                change a LimitRange whose defaults count warns too).""",
         rationale = """
                 Requests are what the scheduler reserves: without them pods are packed onto nodes that \
                 cannot hold them, and are the first evicted under pressure (BestEffort). Limits cap what a \
