@@ -1,0 +1,94 @@
+package dev.airworthy.checks.secrets;
+
+import java.util.List;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
+
+/**
+ * One kind of secret the scanner finds: the keywords that must occur for it to be looked for (the
+ * prefilter), the pattern that finds it around them, and what else a match must satisfy.
+ *
+ * @param id          the rule's name; findings are {@code secrets.scan.<id>}
+ * @param keywords    literal text every match contains; the scanner runs {@code pattern} only near them
+ * @param exactCase   true when the keywords must match their case
+ * @param pattern     linear (bounded, possessive where it can be); group {@code group} is the secret
+ * @param before      how far before a keyword a match may start (bytes; the region stops at a line start)
+ * @param after       how far after a keyword a match may end (bytes; the region stops at a line end
+ *                    unless {@code multiline})
+ * @param multiline   true when a match spans lines (private key blocks)
+ * @param generic     true for rules that judge by context rather than by a vendor's format; where a
+ *                    specific rule finds the same secret, only the specific finding is kept
+ * @param minEntropy  the least Shannon entropy of the secret, in bits per character (0: no gate)
+ * @param judge       further conditions (a checksum, a decodable header), or {@link Judge#ANY}
+ */
+public record SecretRule(String id, String description, List<String> keywords, boolean exactCase, Pattern pattern,
+        int group, int before, int after, boolean multiline, boolean generic, double minEntropy, Judge judge) {
+
+    /** One match as the judge sees it. */
+    public record Candidate(String secret, MatchResult match, String path, int lineLength) {
+        @Override
+        public String toString() {
+            return "candidate in " + path + " (" + SecretValues.masked(secret) + ")";
+        }
+    }
+
+    /** What else a match must satisfy to be reported. */
+    @FunctionalInterface
+    public interface Judge {
+        Judge ANY = c -> true;
+
+        boolean isSecret(Candidate candidate);
+    }
+
+    public SecretRule {
+        keywords = List.copyOf(keywords);
+        if (keywords.isEmpty()) {
+            throw new IllegalArgumentException(id + ": a rule needs at least one keyword for the prefilter");
+        }
+        if (group < 1 || group > pattern.matcher("").groupCount()) {
+            throw new IllegalArgumentException(id + ": pattern has no group " + group);
+        }
+    }
+
+    /**
+     * A vendor-format token such as {@code ghp_...}: the keywords are its case-sensitive prefix, the
+     * secret is group 1, the match starts at the keyword and ends within 600 bytes on its line.
+     */
+    static SecretRule token(String id, String description, String regex, String... keywords) {
+        return new SecretRule(id, description, List.of(keywords), true, Pattern.compile(regex), 1, 0, 600, false, false,
+                3.0, Judge.ANY);
+    }
+
+    /** The finding rule id: {@code secrets.scan.<id>}. */
+    public String findingRule() {
+        return "secrets.scan." + id;
+    }
+
+    SecretRule ignoreCase() {
+        return new SecretRule(id, description, keywords, false, pattern, group, before, after, multiline, generic, minEntropy, judge);
+    }
+
+    SecretRule group(int secretGroup) {
+        return new SecretRule(id, description, keywords, exactCase, pattern, secretGroup, before, after, multiline, generic, minEntropy, judge);
+    }
+
+    SecretRule window(int bytesBefore, int bytesAfter) {
+        return new SecretRule(id, description, keywords, exactCase, pattern, group, bytesBefore, bytesAfter, multiline, generic, minEntropy, judge);
+    }
+
+    SecretRule spanningLines() {
+        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, true, generic, minEntropy, judge);
+    }
+
+    SecretRule asGeneric() {
+        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, multiline, true, minEntropy, judge);
+    }
+
+    SecretRule entropy(double bitsPerChar) {
+        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, multiline, generic, bitsPerChar, judge);
+    }
+
+    SecretRule judge(Judge j) {
+        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, multiline, generic, minEntropy, j);
+    }
+}
