@@ -20,9 +20,12 @@ import java.util.regex.Pattern;
  *                    specific rule finds the same secret, only the specific finding is kept
  * @param minEntropy  the least Shannon entropy of the secret, in bits per character (0: no gate)
  * @param judge       further conditions (a checksum, a decodable header), or {@link Judge#ANY}
+ * @param gate        a byte-level test of a keyword's surroundings, before any region or pattern work:
+ *                    for keywords common in ordinary code ({@code token}, {@code ://}), so that their
+ *                    many harmless occurrences cost almost nothing
  */
 public record SecretRule(String id, String description, List<String> keywords, boolean exactCase, Pattern pattern,
-        int group, int before, int after, boolean multiline, boolean generic, double minEntropy, Judge judge) {
+        int group, int before, int after, boolean multiline, boolean generic, double minEntropy, Judge judge, Gate gate) {
 
     /** One match as the judge sees it. */
     public record Candidate(String secret, MatchResult match, String path, int lineLength) {
@@ -38,6 +41,14 @@ public record SecretRule(String id, String description, List<String> keywords, b
         Judge ANY = c -> true;
 
         boolean isSecret(Candidate candidate);
+    }
+
+    /** Whether an occurrence of a keyword, at {@code [start, end)} of {@code text[0, length)}, is worth a look. */
+    @FunctionalInterface
+    public interface Gate {
+        Gate ANY = (text, start, end, length) -> true;
+
+        boolean plausible(byte[] text, int start, int end, int length);
     }
 
     public SecretRule {
@@ -56,7 +67,7 @@ public record SecretRule(String id, String description, List<String> keywords, b
      */
     static SecretRule token(String id, String description, String regex, String... keywords) {
         return new SecretRule(id, description, List.of(keywords), true, Pattern.compile(regex), 1, 0, 600, false, false,
-                3.0, Judge.ANY);
+                3.0, Judge.ANY, Gate.ANY);
     }
 
     /** The finding rule id: {@code secrets.scan.<id>}. */
@@ -65,30 +76,34 @@ public record SecretRule(String id, String description, List<String> keywords, b
     }
 
     SecretRule ignoreCase() {
-        return new SecretRule(id, description, keywords, false, pattern, group, before, after, multiline, generic, minEntropy, judge);
+        return new SecretRule(id, description, keywords, false, pattern, group, before, after, multiline, generic, minEntropy, judge, gate);
     }
 
     SecretRule group(int secretGroup) {
-        return new SecretRule(id, description, keywords, exactCase, pattern, secretGroup, before, after, multiline, generic, minEntropy, judge);
+        return new SecretRule(id, description, keywords, exactCase, pattern, secretGroup, before, after, multiline, generic, minEntropy, judge, gate);
     }
 
     SecretRule window(int bytesBefore, int bytesAfter) {
-        return new SecretRule(id, description, keywords, exactCase, pattern, group, bytesBefore, bytesAfter, multiline, generic, minEntropy, judge);
+        return new SecretRule(id, description, keywords, exactCase, pattern, group, bytesBefore, bytesAfter, multiline, generic, minEntropy, judge, gate);
     }
 
     SecretRule spanningLines() {
-        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, true, generic, minEntropy, judge);
+        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, true, generic, minEntropy, judge, gate);
     }
 
     SecretRule asGeneric() {
-        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, multiline, true, minEntropy, judge);
+        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, multiline, true, minEntropy, judge, gate);
     }
 
     SecretRule entropy(double bitsPerChar) {
-        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, multiline, generic, bitsPerChar, judge);
+        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, multiline, generic, bitsPerChar, judge, gate);
+    }
+
+    SecretRule gate(Gate g) {
+        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, multiline, generic, minEntropy, judge, g);
     }
 
     SecretRule judge(Judge j) {
-        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, multiline, generic, minEntropy, j);
+        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, multiline, generic, minEntropy, j, gate);
     }
 }

@@ -17,6 +17,13 @@ import java.util.zip.CRC32;
  * (the prefilter looks for all rules' keywords in one pass), a linear pattern whose group is the
  * secret, and what else a match must satisfy: a checksum, a decodable header, enough entropy.
  *
+ * <p>A keyword is any part of every match, chosen so that its first two bytes are rare in ordinary
+ * code: the prefilter wakes up at every occurrence of them. So {@code ecret} rather than
+ * {@code secret} (se- starts set, self, select, service), {@code k_live_} rather than {@code sk_live_}
+ * (task, mask), {@code yJ} rather than {@code eyJ} (key, they); {@code before} then covers the bytes
+ * of the match in front of the keyword. Measured on the JDK's sources and the benchmark tree, about
+ * one position in a hundred starts a keyword's first two bytes.
+ *
  * <p>Every pattern starts where a token starts (a lookbehind), bounds its quantifiers and makes them
  * possessive where what follows cannot be part of the run, so a hostile line costs linear time.
  */
@@ -41,18 +48,20 @@ public final class SecretRules {
     public static final List<SecretRule> ALL = List.of(
             SecretRule.token("aws-access-key-id", "AWS access key id",
                     "(?<![A-Za-z0-9/+])((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?![A-Za-z0-9/+=])", "AKIA", "ASIA", "ABIA", "ACCA"),
-            new SecretRule("aws-secret-access-key", "AWS secret access key", List.of("secret_access_key", "secretaccesskey",
-                    "secret-access-key", "aws_secret_key", "awssecretkey", "aws-secret-key"), false, Pattern.compile(
+            new SecretRule("aws-secret-access-key", "AWS secret access key", List.of("ecret_access_key", "ecretaccesskey",
+                    "ecret-access-key", "aws_secret_key", "awssecretkey", "aws-secret-key"), false, Pattern.compile(
                     "(?i)(?:secret[_-]?access[_-]?key|aws[_-]?secret[_-]?key)[\\w-]{0,20}+[\"']?\\s{0,10}+(?::=|=>|[:=])"
-                            + "\\s{0,10}+[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"), 1, 0, 200, false, false, 3.5, Judge.ANY),
+                            + "\\s{0,10}+[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"), 1, 1, 200, false, false, 3.5, Judge.ANY,
+                    SecretRules::assignmentFollows),
             SecretRule.token("google-api-key", "Google API key",
                     "(?<![A-Za-z0-9_-])(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])", "AIza").entropy(3.5),
             SecretRule.token("azure-storage-key", "Azure storage account key",
-                    "(?i)AccountKey\\s{0,5}+=\\s{0,5}+([A-Za-z0-9+/]{86}==)", "accountkey").ignoreCase().entropy(4.0),
+                    "(?i)AccountKey\\s{0,5}+=\\s{0,5}+([A-Za-z0-9+/]{86}==)", "AccountKey").entropy(4.0),
             SecretRule.token("github-pat", "GitHub personal access token (classic)",
                     "(?<![A-Za-z0-9_])(ghp_[A-Za-z0-9]{36})(?![A-Za-z0-9])", "ghp_").judge(SecretRules::crc32Tail),
             SecretRule.token("github-fine-grained-pat", "GitHub fine-grained personal access token",
-                    "(?<![A-Za-z0-9_])(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9])", "github_pat_").entropy(4.0),
+                    "(?<![A-Za-z0-9_])(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9])", "b_pat_").window(5, 600)
+                    .entropy(4.0),
             SecretRule.token("github-app-token", "GitHub App installation, user-to-server or refresh token",
                     "(?<![A-Za-z0-9_])(gh[usr]_[A-Za-z0-9]{36,255}+)(?![A-Za-z0-9])", "ghu_", "ghs_", "ghr_").entropy(4.0),
             SecretRule.token("github-oauth", "GitHub OAuth access token",
@@ -67,27 +76,27 @@ public final class SecretRules {
                     "xoxp-", "xoxe-"),
             SecretRule.token("slack-webhook", "Slack incoming webhook URL",
                     "(https://(?i:hooks\\.slack\\.com)/(?:services|workflows|triggers)/[A-Za-z0-9_/+-]{20,120}+)",
-                    "hooks.slack.com").ignoreCase().window(8, 200).entropy(0).judge(SecretRules::randomLastSegment),
+                    "slack.com").window(14, 200).entropy(0).judge(SecretRules::randomLastSegment),
             SecretRule.token("sendgrid-api-key", "SendGrid API key",
                     "(?<![A-Za-z0-9_-])(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", "SG.").entropy(4.0),
             SecretRule.token("twilio-api-key", "Twilio API key SID",
-                    "(?<![A-Za-z0-9])(SK[0-9a-fA-F]{32})(?![A-Za-z0-9])", "SK"),
+                    "(?<![A-Za-z0-9])(SK[0-9a-fA-F]{32})(?![A-Za-z0-9])", "SK").gate(SecretRules::hexFollows),
             SecretRule.token("stripe-live-key", "Stripe live secret or restricted key",
-                    "(?<![A-Za-z0-9_])([sr]k_live_[A-Za-z0-9]{24,247}+)(?![A-Za-z0-9])", "sk_live_", "rk_live_").entropy(3.5),
+                    "(?<![A-Za-z0-9_])([sr]k_live_[A-Za-z0-9]{24,247}+)(?![A-Za-z0-9])", "k_live_").window(1, 600).entropy(3.5),
             SecretRule.token("npm-token", "npm access token",
                     "((?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}"
                             + "|(?<=_authToken\\s{0,3}=\\s{0,3}[\"']?)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
                             + "(?![A-Za-z0-9-])", "npm_", "_authToken").window(0, 100).judge(SecretRules::npmToken),
             SecretRule.token("pypi-token", "PyPI API token",
                     "(?<![A-Za-z0-9_-])(pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,1000}+)(?![A-Za-z0-9_-])",
-                    "pypi-AgEIcHlwaS5vcmc", "pypi-AgENdGVzdC5weXBpLm9yZw").window(0, 1100).entropy(4.0),
+                    "i-AgEIcHlwaS5vcmc", "i-AgENdGVzdC5weXBpLm9yZw").window(4, 1100).entropy(4.0),
             // The marker T3BlbkFJ ("OpenAI" in base64) sits in the middle of the key, so the match starts before it.
             SecretRule.token("openai-api-key", "OpenAI API key",
                     "(?<![A-Za-z0-9_-])(sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,200}?T3BlbkFJ[A-Za-z0-9_-]{16,200}+)"
                             + "(?![A-Za-z0-9_-])", "T3BlbkFJ").window(220, 210).entropy(4.0),
             SecretRule.token("anthropic-api-key", "Anthropic API key",
-                    "(?<![A-Za-z0-9_-])(sk-ant-(?:api|admin|oat)[0-9]{2}-[A-Za-z0-9_-]{80,120}+)(?![A-Za-z0-9_-])", "sk-ant-")
-                    .entropy(4.0),
+                    "(?<![A-Za-z0-9_-])(sk-ant-(?:api|admin|oat)[0-9]{2}-[A-Za-z0-9_-]{80,120}+)(?![A-Za-z0-9_-])", "k-ant-")
+                    .window(1, 600).entropy(4.0),
             privateKey("private-key-rsa", "RSA private key", "RSA PRIVATE KEY", "BEGIN RSA PRIVATE KEY"),
             privateKey("private-key-ec", "EC private key", "EC PRIVATE KEY", "BEGIN EC PRIVATE KEY"),
             privateKey("private-key-dsa", "DSA private key", "DSA PRIVATE KEY", "BEGIN DSA PRIVATE KEY"),
@@ -98,18 +107,17 @@ public final class SecretRules {
                     "BEGIN PRIVATE KEY", "BEGIN ENCRYPTED PRIVATE KEY"),
             SecretRule.token("jwt", "JSON Web Token",
                     "(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{10,2000}+\\.eyJ[A-Za-z0-9_-]{10,8000}+\\.[A-Za-z0-9_-]{16,2000}+)"
-                            + "(?![A-Za-z0-9_-])", "eyJ").window(0, 12_100).entropy(0).judge(SecretRules::jwtHeader),
+                            + "(?![A-Za-z0-9_-])", "yJ").window(1, 12_100).entropy(0).judge(SecretRules::jwtHeader),
             SecretRule.token("connection-url-password", "password in a connection URL",
                     "(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{1,30}+)://([^\\s:@/'\"<>]{0,128}+):([^\\s@/'\"<>]{1,256}+)"
                             + "@([A-Za-z0-9.\\[\\]:_-]{1,256}+)", "://")
-                    .group(3).window(40, 700).asGeneric().entropy(0).judge(SecretRules::urlPassword),
+                    .group(3).window(40, 700).asGeneric().entropy(0).judge(SecretRules::urlPassword)
+                    .gate(SecretRules::userInfoFollows),
             assignment("generic-password", "password assigned in code or configuration",
                     Set.of("PASSWORD", "PASSWD", "PASSPHRASE", "PWD", "PASS"), "password", "passwd", "passphrase", "pwd"),
             assignment("generic-secret", "secret or API key assigned in code or configuration",
-                    Set.of("SECRET", "SECRETS", "APIKEY", "KEY", "PRIVATEKEY", "SIGNINGKEY", "CREDENTIAL", "CREDENTIALS"),
-                    "secret", "apikey", "api_key", "api-key", "private_key", "private-key", "privatekey", "signing_key",
-                    "encryption_key", "access_key", "master_key", "credential"),
-            assignment("generic-token", "token assigned in code or configuration", Set.of("TOKEN"), "token"));
+                    Set.of("SECRET", "SECRETS", "APIKEY", "KEY"), "ecret", "apikey", "api_key", "api-key"),
+            assignment("generic-token", "token assigned in code or configuration", Set.of("TOKEN"), "oken"));
 
     /** Lockfiles hold integrity hashes and package names, never assignments of the service's secrets. */
     private static final Set<String> LOCKFILES = Set.of(
@@ -142,24 +150,92 @@ public final class SecretRules {
                 + "(?:[A-Za-z][A-Za-z0-9-]{0,30}+:[^\\r\\n\\\\]{0,200}+(?:\\s|\\\\[rn]){1,8}+){0,8}+"
                 + "([A-Za-z0-9+/=\\s\\\\]{64,40000}+)";
         return new SecretRule(id, description, List.of(keywords), true, Pattern.compile(regex), 1, 6, 40_100, true, false,
-                4.0, c -> c.secret().length() >= 64);
+                4.0, c -> c.secret().length() >= 64, SecretRule.Gate.ANY);
     }
 
     private static SecretRule assignment(String id, String description, Set<String> nameWords, String... keywords) {
         return new SecretRule(id, description, List.of(keywords), false, Pattern.compile(ASSIGNMENT), 3, 90, 600, false, true,
-                0, c -> assignedSecret(c, nameWords));
+                0, c -> assignedSecret(c, nameWords), SecretRules::assignmentFollows);
+    }
+
+    /**
+     * The keyword is part of a name that an assignment operator follows ({@code =}, {@code :},
+     * {@code :=}, {@code =>}; not {@code ==} or {@code ::}): {@code db_password = }, {@code "apiToken": }.
+     */
+    static boolean assignmentFollows(byte[] t, int start, int end, int length) {
+        int i = end;
+        for (int limit = Math.min(length, end + 80); i < limit && isNameByte(t[i]); ) {
+            i++;
+        }
+        if (i < length && (t[i] == '"' || t[i] == '\'')) {
+            i++;
+        }
+        for (int limit = Math.min(length, i + 10); i < limit && (t[i] == ' ' || t[i] == '\t'); ) {
+            i++;
+        }
+        if (i >= length || t[i] != '=' && t[i] != ':') {
+            return false;
+        }
+        byte next = i + 1 < length ? t[i + 1] : (byte) ' ';
+        return t[i] == '=' ? next != '=' && next != '~' : next != ':';
+    }
+
+    private static boolean isNameByte(byte b) {
+        return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_' || b == '.' || b == '$'
+                || b == '@' || b == '-';
+    }
+
+    /** After {@code ://}, an {@code @} comes before the host's end: there is user information to look at. */
+    static boolean userInfoFollows(byte[] t, int start, int end, int length) {
+        for (int i = end, limit = Math.min(length, end + 400); i < limit; i++) {
+            byte b = t[i];
+            if (b == '@') {
+                return true;
+            }
+            if (b == '/' || b == ' ' || b == '\n' || b == '"' || b == '\'' || b == '<' || b == '>' || b == '\t') {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** {@code SK} starts a word and a hex digit follows: {@code TASK_QUEUE} and {@code SKU} are not worth a look. */
+    static boolean hexFollows(byte[] t, int start, int end, int length) {
+        if (end >= length || start > 0 && Character.isLetterOrDigit(t[start - 1])) {
+            return false;
+        }
+        byte b = t[end];
+        return b >= '0' && b <= '9' || b >= 'a' && b <= 'f' || b >= 'A' && b <= 'F';
     }
 
     /** A value assigned to a name that says it holds a secret, and that looks generated rather than written. */
     static boolean assignedSecret(Candidate c, Set<String> nameWords) {
-        String name = c.match().group(1);
-        if (!SecretValues.isSecretName(name) || Arrays.stream(SecretValues.words(name)).noneMatch(nameWords::contains)) {
+        // Cheapest first: most assignments to secret-looking names are code, references or short.
+        if (!mixedEnough(c.secret()) || c.lineLength() > GENERATED_LINE) {
             return false;
         }
-        if (c.lineLength() > GENERATED_LINE || isLockfile(c.path()) || isMinified(c.path())) {
+        String name = c.match().group(1);
+        if (!SecretValues.isSecretName(name) || Arrays.stream(SecretValues.words(name)).noneMatch(nameWords::contains)
+                || isLockfile(c.path()) || isMinified(c.path())) {
             return false;
         }
         return looksGenerated(c.secret());
+    }
+
+    /** At least 8 characters with a digit, or 10 with a symbol: the shape of a generated value, cheaply. */
+    private static boolean mixedEnough(String v) {
+        if (v.length() < 8) {
+            return false;
+        }
+        boolean symbol = false;
+        for (int i = 0; i < v.length(); i++) {
+            char ch = v.charAt(i);
+            if (ch >= '0' && ch <= '9') {
+                return true;
+            }
+            symbol |= !Character.isLetterOrDigit(ch) && ch != '_' && ch != '-' && ch != '.';
+        }
+        return symbol && v.length() >= 10;
     }
 
     /**
@@ -167,18 +243,16 @@ public final class SecretRules {
      * enough entropy; false for references, placeholders, defaults, UUIDs, dotted names and paths.
      */
     static boolean looksGenerated(String v) {
-        if (v.length() < 8 || SecretValues.isReference(v) || SecretValues.isPlaceholder(v) || SecretValues.isDefault(v)
-                || TEMPLATED.matcher(v).find() || UUID.matcher(v).matches() || DOTTED_NAME.matcher(v).matches()
-                || v.length() < 200 && PATH_LIKE.matcher(v).matches()) {
-            return false;
-        }
-        boolean digit = v.chars().anyMatch(ch -> ch >= '0' && ch <= '9');
-        boolean symbol = v.chars().anyMatch(ch -> !Character.isLetterOrDigit(ch) && ch != '_' && ch != '-' && ch != '.');
-        if (!digit && !(symbol && v.length() >= 10)) {
+        if (!mixedEnough(v)) {
             return false;
         }
         double bits = SecretValues.shannonBits(v);
-        return bits >= 3.0 && bits * v.length() >= 40;
+        if (bits < 3.0 || bits * v.length() < 40) {
+            return false;
+        }
+        return !(SecretValues.isReference(v) || SecretValues.isPlaceholder(v) || SecretValues.isDefault(v)
+                || TEMPLATED.matcher(v).find() || UUID.matcher(v).matches() || DOTTED_NAME.matcher(v).matches()
+                || v.length() < 200 && PATH_LIKE.matcher(v).matches());
     }
 
     static boolean isLockfile(String path) {

@@ -3,6 +3,9 @@ package dev.airworthy.checks.secrets;
 import dev.airworthy.checks.repo.RepoTree.RepoFile;
 import dev.airworthy.checks.secrets.SecretRule.Candidate;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +37,7 @@ public final class SecretScanner {
     static final int BINARY_PROBE = 8192;
     /** Marker that suppresses the findings of its line. */
     static final byte[] ALLOW_MARKER = "airworthy:allow".getBytes(StandardCharsets.US_ASCII);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final byte[] DATA_URI_MARKER = ";base64,".getBytes(StandardCharsets.US_ASCII);
     /** At most this many findings are kept; more are counted. */
     static final int MAX_FINDINGS = 10_000;
@@ -265,11 +269,9 @@ public final class SecretScanner {
                 return;
             }
             byte[] buf = buffer.array();
-            for (int i = 0, probe = Math.min(len, BINARY_PROBE); i < probe; i++) {
-                if (buf[i] == 0) {
-                    binaries++;
-                    return;
-                }
+            if (hasNul(buf, Math.min(len, BINARY_PROBE))) {
+                binaries++;
+                return;
             }
             scanned++;
             bytes += len;
@@ -289,6 +291,23 @@ public final class SecretScanner {
             if (!raws.isEmpty()) {
                 report(buf, len);
             }
+        }
+
+        /** True when {@code buf[0, n)} holds a NUL byte; eight bytes at a time. */
+        private static boolean hasNul(byte[] buf, int n) {
+            int i = 0;
+            for (; i + 8 <= n; i += 8) {
+                long v = (long) LONGS.get(buf, i);
+                if (((v - 0x0101010101010101L) & ~v & 0x8080808080808080L) != 0) {
+                    return true;
+                }
+            }
+            for (; i < n; i++) {
+                if (buf[i] == 0) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Reads the file into the buffer; -1 when it is larger than the limit. */
@@ -318,6 +337,9 @@ public final class SecretScanner {
             byte[] buf = text.bytes;
             for (int r : rulesOf[keyword]) {
                 SecretRule rule = rules[r];
+                if (!rule.gate().plausible(buf, keywordStart, end, text.length)) {
+                    continue;
+                }
                 int from = keywordStart;
                 for (int limit = Math.max(0, keywordStart - rule.before()); from > limit && buf[from - 1] != '\n'; ) {
                     from--;
@@ -359,10 +381,11 @@ public final class SecretScanner {
                 if (rule.multiline()) {
                     secret = secret.replaceAll("\\\\[rnt]|\\s", "");
                 }
+                // Cheapest tests first; the placeholder patterns last.
                 boolean rejected = SecretRules.DOCUMENTED_EXAMPLES.contains(secret)
-                        || !rule.multiline() && SecretValues.isPlaceholder(secret)
                         || rule.minEntropy() > 0 && SecretValues.shannonBits(secret) < rule.minEntropy()
-                        || !rule.judge().isSecret(new Candidate(secret, m, path, lineLength(m.start(), m.end())));
+                        || !rule.judge().isSecret(new Candidate(secret, m, path, lineLength(m.start(), m.end())))
+                        || !rule.multiline() && SecretValues.isPlaceholder(secret);
                 // A vendor format that fails its own test (a bad checksum, a documented example) keeps the
                 // generic rules quiet about the same text too.
                 if (!rejected || !rule.generic()) {

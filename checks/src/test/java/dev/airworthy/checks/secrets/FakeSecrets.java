@@ -2,6 +2,8 @@ package dev.airworthy.checks.secrets;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -17,6 +19,15 @@ public final class FakeSecrets {
     private static final String BASE64 = ALNUM + "+/";
     private static final String URLSAFE = ALNUM + "_-";
     private static final String HEX = "0123456789abcdef";
+
+    /** A line of realistic code or configuration for each single-line rule ({@code %s} is the secret). */
+    public static final Map<String, String> CONTEXTS = contexts();
+
+    /** The PEM header of each private-key rule's sample. */
+    public static final Map<String, String> PEM_HEADERS = Map.of(
+            "private-key-rsa", "RSA PRIVATE KEY", "private-key-ec", "EC PRIVATE KEY", "private-key-dsa", "DSA PRIVATE KEY",
+            "private-key-openssh", "OPENSSH PRIVATE KEY", "private-key-pgp", "PGP PRIVATE KEY BLOCK",
+            "private-key-pkcs8", "ENCRYPTED PRIVATE KEY");
 
     private final Random random;
 
@@ -57,6 +68,47 @@ public final class FakeSecrets {
                 throw new IllegalArgumentException("no fake for " + ruleId);
             }
         };
+    }
+
+    private static Map<String, String> contexts() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("aws-access-key-id", "aws_access_key_id = %s");
+        m.put("aws-secret-access-key", "aws_secret_access_key = %s");
+        m.put("google-api-key", "const mapsKey = \"%s\";");
+        m.put("azure-storage-key", "conn = \"DefaultEndpointsProtocol=https;AccountName=shopfiles;AccountKey=%s;EndpointSuffix=core.windows.net\"");
+        m.put("github-pat", "GITHUB_TOKEN=%s");
+        m.put("github-fine-grained-pat", "  token: %s");
+        m.put("github-app-token", "curl -H \"Authorization: Bearer %s\" https://api.github.com/installation/repositories");
+        m.put("github-oauth", "headers = {\"Authorization\": \"token %s\"}");
+        m.put("gitlab-pat", "git clone https://oauth2:%s@gitlab.com/acme/shop.git");
+        m.put("slack-bot-token", "SLACK_BOT_TOKEN=%s");
+        m.put("slack-user-token", "slack.token = '%s'");
+        m.put("slack-webhook", "webhook_url: %s");
+        m.put("sendgrid-api-key", "sendgrid.setApiKey('%s');");
+        m.put("twilio-api-key", "client = Client(\"%s\", api_secret, account_sid)");
+        m.put("stripe-live-key", "Stripe.apiKey = \"%s\";");
+        m.put("npm-token", "//registry.npmjs.org/:_authToken=%s");
+        m.put("pypi-token", "password = %s");
+        m.put("openai-api-key", "OPENAI_API_KEY=%s");
+        m.put("anthropic-api-key", "client = anthropic.Anthropic(api_key=\"%s\")");
+        m.put("jwt", "Authorization: Bearer %s");
+        m.put("connection-url-password", "DATABASE_URL=postgres://shop:%s@db.internal.acme.io:5432/shop");
+        m.put("generic-password", "spring.datasource.password=%s");
+        m.put("generic-secret", "  \"client_secret\": \"%s\",");
+        m.put("generic-token", "refresh_token: '%s'");
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * The text the rule reports, in context: one line, or for private keys a whole block whose first
+     * line is the one the finding points at. No trailing line break.
+     */
+    public String sample(String ruleId) {
+        String header = PEM_HEADERS.get(ruleId);
+        if (header != null) {
+            return "-----BEGIN " + header + "-----\n" + pemBody(8) + "-----END " + header + "-----";
+        }
+        return CONTEXTS.get(ruleId).formatted(forRule(ruleId));
     }
 
     /** A PEM-style body: {@code lines} lines of 64 base64 characters. */

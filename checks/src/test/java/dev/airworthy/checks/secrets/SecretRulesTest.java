@@ -24,48 +24,13 @@ class SecretRulesTest {
     @TempDir
     Path dir;
 
-    /** A line of realistic code or configuration for each rule ({@code %s} is the secret). */
-    static Map<String, String> samples() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("aws-access-key-id", "aws_access_key_id = %s");
-        m.put("aws-secret-access-key", "aws_secret_access_key = %s");
-        m.put("google-api-key", "const mapsKey = \"%s\";");
-        m.put("azure-storage-key", "conn = \"DefaultEndpointsProtocol=https;AccountName=shopfiles;AccountKey=%s;EndpointSuffix=core.windows.net\"");
-        m.put("github-pat", "GITHUB_TOKEN=%s");
-        m.put("github-fine-grained-pat", "  token: %s");
-        m.put("github-app-token", "curl -H \"Authorization: Bearer %s\" https://api.github.com/installation/repositories");
-        m.put("github-oauth", "headers = {\"Authorization\": \"token %s\"}");
-        m.put("gitlab-pat", "git clone https://oauth2:%s@gitlab.com/acme/shop.git");
-        m.put("slack-bot-token", "SLACK_BOT_TOKEN=%s");
-        m.put("slack-user-token", "slack.token = '%s'");
-        m.put("slack-webhook", "webhook_url: %s");
-        m.put("sendgrid-api-key", "sendgrid.setApiKey('%s');");
-        m.put("twilio-api-key", "client = Client(\"%s\", api_secret, account_sid)");
-        m.put("stripe-live-key", "Stripe.apiKey = \"%s\";");
-        m.put("npm-token", "//registry.npmjs.org/:_authToken=%s");
-        m.put("pypi-token", "password = %s");
-        m.put("openai-api-key", "OPENAI_API_KEY=%s");
-        m.put("anthropic-api-key", "client = anthropic.Anthropic(api_key=\"%s\")");
-        m.put("jwt", "Authorization: Bearer %s");
-        m.put("connection-url-password", "DATABASE_URL=postgres://shop:%s@db.internal.acme.io:5432/shop");
-        m.put("generic-password", "spring.datasource.password=%s");
-        m.put("generic-secret", "  \"client_secret\": \"%s\",");
-        m.put("generic-token", "refresh_token: '%s'");
-        return m;
-    }
-
-    static final Map<String, String> PEM_HEADERS = Map.of(
-            "private-key-rsa", "RSA PRIVATE KEY", "private-key-ec", "EC PRIVATE KEY", "private-key-dsa", "DSA PRIVATE KEY",
-            "private-key-openssh", "OPENSSH PRIVATE KEY", "private-key-pgp", "PGP PRIVATE KEY BLOCK",
-            "private-key-pkcs8", "ENCRYPTED PRIVATE KEY");
-
     @Test
     void theCatalogHasEveryRuleTheIssueNamesEachOnce() {
         List<String> ids = SecretRules.ALL.stream().map(SecretRule::id).toList();
         assertThat(ids).doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(28)
                 .allMatch(id -> id.matches("[a-z0-9]+(?:-[a-z0-9]+)*"));
-        Set<String> covered = new java.util.HashSet<>(samples().keySet());
-        covered.addAll(PEM_HEADERS.keySet());
+        Set<String> covered = new java.util.HashSet<>(FakeSecrets.CONTEXTS.keySet());
+        covered.addAll(FakeSecrets.PEM_HEADERS.keySet());
         assertThat(covered).as("every rule has a sample in this test").containsExactlyInAnyOrderElementsOf(ids);
         String summary = CheckDescriptor.of(SecretScanCheck.class).summary();
         assertThat(ids).as("the doc page names every rule").allMatch(id -> summary.contains("`" + id + "`"));
@@ -77,13 +42,13 @@ class SecretRulesTest {
         StringBuilder text = new StringBuilder();
         List<String> expected = new ArrayList<>();
         int line = 1;
-        for (var e : samples().entrySet()) {
+        for (var e : FakeSecrets.CONTEXTS.entrySet()) {
             String secret = FAKE.forRule(e.getKey());
             secrets.put(e.getKey(), secret);
             text.append(e.getValue().formatted(secret)).append('\n');
             expected.add("secrets.scan." + e.getKey() + ":" + line++);
         }
-        for (var e : PEM_HEADERS.entrySet()) {
+        for (var e : FakeSecrets.PEM_HEADERS.entrySet()) {
             text.append("-----BEGIN ").append(e.getValue()).append("-----\n").append(FAKE.pemBody(8))
                     .append("-----END ").append(e.getValue()).append("-----\n");
             expected.add("secrets.scan." + e.getKey() + ":" + line);

@@ -33,7 +33,7 @@ class SecretScanCheckTest {
     void noSecretAppearsInTheMessageEvidenceOrFindings() throws Exception {
         List<String> secrets = new ArrayList<>();
         StringBuilder env = new StringBuilder();
-        for (var e : SecretRulesTest.samples().entrySet()) {
+        for (var e : FakeSecrets.CONTEXTS.entrySet()) {
             String s = FAKE.forRule(e.getKey());
             secrets.add(s.contains("://") ? s.substring(s.lastIndexOf('/') + 1) : s);
             env.append(e.getValue().formatted(s)).append('\n');
@@ -104,6 +104,19 @@ class SecretScanCheckTest {
         assertThat(r.evidence()).contains("skipped 1 binary file(s) (a NUL byte in the first 8 KiB)",
                 "not scanned, larger than max-file-size 512KB: dump.sql (1.4 MB)");
         assertThat(r.metrics()).containsKeys("files_scanned", "scanned_mb", "scan_mb_per_s", "scan_ms");
+    }
+
+    @Test
+    void aNulByteInTheFirst8KiBMakesAFileBinaryAndALaterOneDoesNot() throws Exception {
+        String token = "GITHUB_TOKEN=" + FAKE.forRule("github-pat") + "\n";
+        for (int at : new int[] {0, 7, 8, 4095, 8191, 8192, 20_000}) {
+            byte[] content = ("x".repeat(30_000) + "\n" + token).getBytes(StandardCharsets.US_ASCII);
+            content[at] = 0;
+            Files.write(repo.resolve("f" + at + ".bin"), content);
+        }
+        CheckResult r = run("{}", Duration.ofSeconds(30));
+        assertThat(r.findings()).extracting(Finding::file).containsExactlyInAnyOrder("f8192.bin", "f20000.bin");
+        assertThat(r.evidence()).contains("skipped 5 binary file(s) (a NUL byte in the first 8 KiB)");
     }
 
     @Test
