@@ -40,9 +40,12 @@ public final class SecretRules {
             "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ"
                     + ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c");
 
-    /** A name, an assignment operator, and a quoted or bare value (group 3); group 1 is the name. */
+    /**
+     * A name, an assignment operator, and a quoted or bare value (group 3); group 1 is the name. Not
+     * a shell expansion such as {@code ${PASSWORD:-default}}.
+     */
     private static final String ASSIGNMENT =
-            "(?:(?<=--)|(?<![\\w.$@-]))([A-Za-z_$@][\\w.$@-]{0,80}+)[\"']?\\s{0,10}+(?::=|=>|[:=])(?![=~>])\\s{0,10}+"
+            "(?:(?<=--)|(?<![\\w.$@-]))(?<!\\$\\{)([A-Za-z_$@][\\w.$@-]{0,80}+)[\"']?\\s{0,10}+(?::=|=>|[:=])(?![=~>])\\s{0,10}+"
                     + "([\"'`]?)([^\\s\"'`,;(){}\\[\\]<>\\\\]{1,500}+)\\2";
 
     public static final List<SecretRule> ALL = List.of(
@@ -127,6 +130,8 @@ public final class SecretRules {
     private static final List<String> MINIFIED_SUFFIXES = List.of(".min.js", ".min.mjs", ".min.css", ".js.map", ".css.map");
     /** Lines longer than this are generated or minified; the context rules do not judge them. */
     static final int GENERATED_LINE = 2000;
+    /** {@code GITHUB_TOKEN=}: the name of a setting, quoted as a value. */
+    private static final Pattern CONSTANT_NAME = Pattern.compile("[A-Z][A-Z0-9]{0,60}+(?:_[A-Z0-9]{1,60}+){1,20}+[=:]?");
     private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     /** {@code settings.SECRET_KEY}, {@code process.env.JWT_SECRET!}: code that reads a secret from elsewhere. */
     private static final Pattern DOTTED_NAME = Pattern.compile("[A-Za-z_$][\\w$]{0,100}+(?:\\.[A-Za-z_$][\\w$]{0,100}+){1,20}+[!?]?");
@@ -252,6 +257,7 @@ public final class SecretRules {
         }
         return !(SecretValues.isReference(v) || SecretValues.isPlaceholder(v) || SecretValues.isDefault(v)
                 || TEMPLATED.matcher(v).find() || UUID.matcher(v).matches() || DOTTED_NAME.matcher(v).matches()
+                || CONSTANT_NAME.matcher(v).matches()
                 || v.length() < 200 && PATH_LIKE.matcher(v).matches());
     }
 
@@ -325,12 +331,13 @@ public final class SecretRules {
     }
 
     /**
-     * A password in a URL that is neither a template, a placeholder nor a default, for a host that is
-     * not the developer's own machine or a documentation domain.
+     * A password of four characters or more in a URL that is neither a template, a placeholder nor a
+     * default, for a host that is not the developer's own machine or a documentation domain.
      */
     private static boolean urlPassword(Candidate c) {
         String pass = c.secret();
-        if (SecretValues.isReference(pass) || SecretValues.isPlaceholder(pass) || SecretValues.isDefault(pass)
+        // Fewer than four characters: a test's stand-in ("pw", "x"), or an @ inside the password cut it short.
+        if (pass.length() < 4 || SecretValues.isReference(pass) || SecretValues.isPlaceholder(pass) || SecretValues.isDefault(pass)
                 || TEMPLATED.matcher(pass).find()) {
             return false;
         }

@@ -84,6 +84,9 @@ class SecretRulesTest {
                 session_token_id = "123e4567-e89b-12d3-a456-426614174000"
                 password_hash = "$2b$12$KIXQJf1nGq0yqN2uYxq8XOeW8Jm4qvY1s3dZC2bQ0aTq7rL6w5Zy."
                 webhook = https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX
+                case "${MVNW_PASSWORD:+has-password}" in
+                header = "GITHUB_TOKEN="
+                DSN = "postgres://app:p@ss@db.internal.acme.io:6432/app"
                 logo = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+AKIA/ghp_%s"
                 """.formatted(broken, ghp.substring(4));
         assertThat(scan("settings.env", text)).isEmpty();
