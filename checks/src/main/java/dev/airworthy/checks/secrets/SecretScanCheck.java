@@ -192,6 +192,14 @@ public final class SecretScanCheck implements Check {
         if (found.isEmpty() && !r.unreadable().isEmpty()) {
             return out.error("could not read " + r.unreadable().size() + " file(s): " + r.unreadable().getFirst());
         }
+        if (r.filesScanned() == 0) {
+            // Nothing was judged: no pass. Files too large to read are a question left open, the rest is nothing to scan.
+            if (!r.tooLarge().isEmpty()) {
+                return out.error("no file was scanned: " + r.tooLarge().size() + " over max-file-size "
+                        + p.string("max-file-size") + ", e.g. " + r.tooLarge().getFirst().path());
+            }
+            return out.skipped("no text file to scan (" + files(tree.files().size()) + ": binary, empty or left out by allow-paths)");
+        }
         if (found.isEmpty()) {
             return out.result(String.format(Locale.ROOT, "no secrets in %s (%.1f MB)%s%s", files(r.filesScanned()),
                     r.bytesScanned() / 1e6, baselined > 0 ? "; " + baselined + " baselined" : "", notScanned));

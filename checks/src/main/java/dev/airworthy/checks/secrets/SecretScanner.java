@@ -259,6 +259,12 @@ public final class SecretScanner {
             int len;
             try {
                 len = read(f);
+            } catch (java.nio.file.NoSuchFileException e) {
+                unreadable.add(f.path() + ": removed while the scan ran");
+                return;
+            } catch (java.nio.file.AccessDeniedException e) {
+                unreadable.add(f.path() + ": permission denied");
+                return;
             } catch (IOException e) {
                 unreadable.add(f.path() + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
                 return;

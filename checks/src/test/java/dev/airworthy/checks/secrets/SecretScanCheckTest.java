@@ -120,6 +120,20 @@ class SecretScanCheckTest {
     }
 
     @Test
+    void nothingScannedIsNeverAPass() throws Exception {
+        Files.write(repo.resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13});
+        Files.createDirectories(repo.resolve("fixtures"));
+        Files.writeString(repo.resolve("fixtures/keys.txt"), "AWS_ACCESS_KEY_ID=" + FAKE.forRule("aws-access-key-id") + "\n");
+        CheckResult skipped = run("{ allow-paths: [\"fixtures/**\"] }", Duration.ofSeconds(30));
+        assertThat(skipped.status()).isEqualTo(Status.SKIPPED);
+        assertThat(skipped.message()).isEqualTo("no text file to scan (2 files: binary, empty or left out by allow-paths)");
+        Files.writeString(repo.resolve("dump.sql"), "INSERT INTO t VALUES (1);\n".repeat(100));
+        CheckResult error = run("{ allow-paths: [\"fixtures/**\"], max-file-size: 1KB }", Duration.ofSeconds(30));
+        assertThat(error.status()).isEqualTo(Status.ERROR);
+        assertThat(error.message()).isEqualTo("no file was scanned: 1 over max-file-size 1KB, e.g. dump.sql");
+    }
+
+    @Test
     void atItsDeadlineTheScanStopsWithAnErrorNeverAPartialPass() throws Exception {
         for (int i = 0; i < 50; i++) {
             Files.writeString(repo.resolve("f" + i + ".txt"), "nothing to see\n");
