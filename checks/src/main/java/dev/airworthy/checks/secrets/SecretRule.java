@@ -12,10 +12,13 @@ import java.util.regex.Pattern;
  * @param keywords    literal text every match contains; the scanner runs {@code pattern} only near them
  * @param exactCase   true when the keywords must match their case
  * @param pattern     linear (bounded, possessive where it can be); group {@code group} is the secret
- * @param before      how far before a keyword a match may start (bytes; the region stops at a line start)
+ * @param before      how far before a keyword a match may start (bytes; the region stops at a line start,
+ *                    or for a rule {@code atWord} at the start of the word around the keyword)
  * @param after       how far after a keyword a match may end (bytes; the region stops at a line end
  *                    unless {@code multiline})
  * @param multiline   true when a match spans lines (private key blocks)
+ * @param atWord      true when a match starts where the word around the keyword starts (a name such as
+ *                    {@code db_password}, a URL scheme): the region begins there, not {@code before} earlier
  * @param generic     true for rules that judge by context rather than by a vendor's format; where a
  *                    specific rule finds the same secret, only the specific finding is kept
  * @param minEntropy  the least Shannon entropy of the secret, in bits per character (0: no gate)
@@ -25,7 +28,8 @@ import java.util.regex.Pattern;
  *                    many harmless occurrences cost almost nothing
  */
 public record SecretRule(String id, String description, List<String> keywords, boolean exactCase, Pattern pattern,
-        int group, int before, int after, boolean multiline, boolean generic, double minEntropy, Judge judge, Gate gate) {
+        int group, int before, int after, boolean multiline, boolean atWord, boolean generic, double minEntropy, Judge judge,
+        Gate gate) {
 
     /** One match as the judge sees it. */
     public record Candidate(String secret, MatchResult match, String path, int lineLength) {
@@ -66,7 +70,7 @@ public record SecretRule(String id, String description, List<String> keywords, b
      * secret is group 1, the match starts at the keyword and ends within 600 bytes on its line.
      */
     static SecretRule token(String id, String description, String regex, String... keywords) {
-        return new SecretRule(id, description, List.of(keywords), true, Pattern.compile(regex), 1, 0, 600, false, false,
+        return new SecretRule(id, description, List.of(keywords), true, Pattern.compile(regex), 1, 0, 600, false, false, false,
                 3.0, Judge.ANY, Gate.ANY);
     }
 
@@ -76,34 +80,38 @@ public record SecretRule(String id, String description, List<String> keywords, b
     }
 
     SecretRule ignoreCase() {
-        return new SecretRule(id, description, keywords, false, pattern, group, before, after, multiline, generic, minEntropy, judge, gate);
+        return new SecretRule(id, description, keywords, false, pattern, group, before, after, multiline, atWord, generic, minEntropy, judge, gate);
     }
 
     SecretRule group(int secretGroup) {
-        return new SecretRule(id, description, keywords, exactCase, pattern, secretGroup, before, after, multiline, generic, minEntropy, judge, gate);
+        return new SecretRule(id, description, keywords, exactCase, pattern, secretGroup, before, after, multiline, atWord, generic, minEntropy, judge, gate);
     }
 
     SecretRule window(int bytesBefore, int bytesAfter) {
-        return new SecretRule(id, description, keywords, exactCase, pattern, group, bytesBefore, bytesAfter, multiline, generic, minEntropy, judge, gate);
+        return new SecretRule(id, description, keywords, exactCase, pattern, group, bytesBefore, bytesAfter, multiline, atWord, generic, minEntropy, judge, gate);
     }
 
     SecretRule spanningLines() {
-        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, true, generic, minEntropy, judge, gate);
+        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, true, atWord, generic, minEntropy, judge, gate);
+    }
+
+    SecretRule startingAtWord() {
+        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, multiline, true, generic, minEntropy, judge, gate);
     }
 
     SecretRule asGeneric() {
-        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, multiline, true, minEntropy, judge, gate);
+        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, multiline, atWord, true, minEntropy, judge, gate);
     }
 
     SecretRule entropy(double bitsPerChar) {
-        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, multiline, generic, bitsPerChar, judge, gate);
+        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, multiline, atWord, generic, bitsPerChar, judge, gate);
     }
 
     SecretRule gate(Gate g) {
-        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, multiline, generic, minEntropy, judge, g);
+        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, multiline, atWord, generic, minEntropy, judge, g);
     }
 
     SecretRule judge(Judge j) {
-        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, multiline, generic, minEntropy, j, gate);
+        return new SecretRule(id, description, keywords, exactCase, pattern, group, before, after, multiline, atWord, generic, minEntropy, j, gate);
     }
 }

@@ -54,7 +54,7 @@ public final class SecretRules {
             new SecretRule("aws-secret-access-key", "AWS secret access key", List.of("ecret_access_key", "ecretaccesskey",
                     "ecret-access-key", "aws_secret_key", "awssecretkey", "aws-secret-key"), false, Pattern.compile(
                     "(?i)(?:secret[_-]?access[_-]?key|aws[_-]?secret[_-]?key)[\\w-]{0,20}+[\"']?\\s{0,10}+(?::=|=>|[:=])"
-                            + "\\s{0,10}+[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"), 1, 1, 200, false, false, 3.5, Judge.ANY,
+                            + "\\s{0,10}+[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"), 1, 1, 200, false, false, false, 3.5, Judge.ANY,
                     SecretRules::assignmentFollows),
             SecretRule.token("google-api-key", "Google API key",
                     "(?<![A-Za-z0-9_-])(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])", "AIza").entropy(3.5),
@@ -114,7 +114,7 @@ public final class SecretRules {
             SecretRule.token("connection-url-password", "password in a connection URL",
                     "(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{1,30}+)://([^\\s:@/'\"<>]{0,128}+):([^\\s@/'\"<>]{1,256}+)"
                             + "@([A-Za-z0-9.\\[\\]:_-]{1,256}+)", "://")
-                    .group(3).window(40, 700).asGeneric().entropy(0).judge(SecretRules::urlPassword)
+                    .group(3).window(40, 700).startingAtWord().asGeneric().entropy(0).judge(SecretRules::urlPassword)
                     .gate(SecretRules::userInfoFollows),
             assignment("generic-password", "password assigned in code or configuration",
                     Set.of("PASSWORD", "PASSWD", "PASSPHRASE", "PWD", "PASS"), "password", "passwd", "passphrase", "pwd"),
@@ -154,12 +154,12 @@ public final class SecretRules {
         String regex = "-----BEGIN " + header + "-----(?:\\s|\\\\[rn]){1,8}+"
                 + "(?:[A-Za-z][A-Za-z0-9-]{0,30}+:[^\\r\\n\\\\]{0,200}+(?:\\s|\\\\[rn]){1,8}+){0,8}+"
                 + "([A-Za-z0-9+/=\\s\\\\]{64,40000}+)";
-        return new SecretRule(id, description, List.of(keywords), true, Pattern.compile(regex), 1, 6, 40_100, true, false,
+        return new SecretRule(id, description, List.of(keywords), true, Pattern.compile(regex), 1, 6, 40_100, true, false, false,
                 4.0, c -> c.secret().length() >= 64, SecretRule.Gate.ANY);
     }
 
     private static SecretRule assignment(String id, String description, Set<String> nameWords, String... keywords) {
-        return new SecretRule(id, description, List.of(keywords), false, Pattern.compile(ASSIGNMENT), 3, 90, 600, false, true,
+        return new SecretRule(id, description, List.of(keywords), false, Pattern.compile(ASSIGNMENT), 3, 90, 600, false, true, true,
                 0, c -> assignedSecret(c, nameWords), SecretRules::assignmentFollows);
     }
 
@@ -185,7 +185,7 @@ public final class SecretRules {
         return t[i] == '=' ? next != '=' && next != '~' : next != ':';
     }
 
-    private static boolean isNameByte(byte b) {
+    static boolean isNameByte(byte b) {
         return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_' || b == '.' || b == '$'
                 || b == '@' || b == '-';
     }

@@ -347,8 +347,16 @@ public final class SecretScanner {
                     continue;
                 }
                 int from = keywordStart;
-                for (int limit = Math.max(0, keywordStart - rule.before()); from > limit && buf[from - 1] != '\n'; ) {
-                    from--;
+                int limit = Math.max(0, keywordStart - rule.before());
+                if (rule.atWord()) {
+                    // Name bytes, and + for schemes such as svn+ssh.
+                    while (from > limit && (SecretRules.isNameByte(buf[from - 1]) || buf[from - 1] == '+')) {
+                        from--;
+                    }
+                } else {
+                    while (from > limit && buf[from - 1] != '\n') {
+                        from--;
+                    }
                 }
                 int to = Math.min(text.length, end + rule.after());
                 if (!rule.multiline()) {

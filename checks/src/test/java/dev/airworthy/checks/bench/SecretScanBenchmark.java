@@ -31,7 +31,8 @@ import java.util.stream.Stream;
 /**
  * A benchmark, not a test: {@code secrets.scan} on a generated tree of source-like files (default
  * 200 MB in about 7,000 files: Java, Python, TypeScript, Go, YAML, JSON, SQL, Markdown) with a known
- * set of planted secrets, run through the real loader, runner and check several times. Prints MB/s,
+ * set of planted secrets, run through the real loader, runner and check several times (after one
+ * warm-up run). Prints MB/s of wall time and MB per CPU second (steadier on a shared machine),
  * planted secrets found and missed, anything else reported (noise), and, when {@code rg} is on the
  * PATH, ripgrep's time over the same tree for comparison. The tree is kept in the temporary
  * directory and reused by later runs of the same size.
@@ -104,18 +105,26 @@ public final class SecretScanBenchmark {
         RunOptions options = RunOptions.defaults().withRepo(tree);
         List<Double> itemMbPerS = new ArrayList<>();
         List<Double> scanMbPerS = new ArrayList<>();
+        List<Double> mbPerCpuSecond = new ArrayList<>();
         ItemResult last = null;
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        new Runner(registry, Clock.systemUTC()).run(checklist, options, Progress.NONE); // warm-up: JIT, class loading
         for (int run = 1; run <= RUNS; run++) {
+            long cpu0 = os.getProcessCpuTime();
             ItemResult r = new Runner(registry, Clock.systemUTC()).run(checklist, options, Progress.NONE).items().getFirst();
+            double cpuSeconds = (os.getProcessCpuTime() - cpu0) / 1e9;
             double item = bytes / 1e6 / (r.durationMs() / 1e3);
             itemMbPerS.add(item);
             scanMbPerS.add(r.metrics().get("scan_mb_per_s"));
-            System.out.printf(Locale.ROOT, "run %d: %s in %d ms (%.0f MB/s for the whole item, walk included; scan alone %.0f MB/s)%n",
-                    run, r.status().label(), r.durationMs(), item, r.metrics().get("scan_mb_per_s"));
+            mbPerCpuSecond.add(bytes / 1e6 / cpuSeconds);
+            System.out.printf(Locale.ROOT, "run %d: %s in %d ms: %.0f MB/s for the whole item (walk included), scan alone %.0f MB/s;"
+                    + " %.2f CPU s, %.0f MB per CPU second%n", run, r.status().label(), r.durationMs(), item,
+                    r.metrics().get("scan_mb_per_s"), cpuSeconds, bytes / 1e6 / cpuSeconds);
             last = r;
         }
-        System.out.printf(Locale.ROOT, "median: %.0f MB/s whole item, %.0f MB/s scan; %s%n", median(itemMbPerS),
-                median(scanMbPerS), last.evidence().getFirst());
+        System.out.printf(Locale.ROOT, "median: %.0f MB/s whole item, %.0f MB/s scan, %.0f MB per CPU second; %s%n",
+                median(itemMbPerS), median(scanMbPerS), median(mbPerCpuSecond), last.evidence().getFirst());
+        System.out.printf(Locale.ROOT, "load average while running: %s%n", Files.readString(Path.of("/proc/loadavg")).strip());
 
         Set<String> expected = new LinkedHashSet<>();
         planted.forEach(p -> expected.add(p.key()));
@@ -157,18 +166,31 @@ public final class SecretScanBenchmark {
                 List.of(rg.toString(), "-c", "-e", "AKIA[A-Z2-7]{16}", "-e", "ghp_[A-Za-z0-9]{36}", "-e", "xox[bp]-[0-9]{10,13}-",
                         "-e", "-----BEGIN [A-Z ]{0,20}PRIVATE KEY", tree.toString()));
         List<String> labels = List.of(keywords.size() + " keywords, -F -i", "4 token patterns");
+        boolean time = Files.isExecutable(Path.of("/usr/bin/time"));
         for (int c = 0; c < commands.size(); c++) {
             List<Double> seconds = new ArrayList<>();
+            List<Double> cpu = new ArrayList<>();
             for (int run = 0; run < RUNS; run++) {
+                List<String> command = new ArrayList<>(commands.get(c));
+                Path times = base.resolve("rg-times.txt");
+                if (time) {
+                    // GNU time's user and system seconds: the CPU the whole process used.
+                    command.addAll(0, List.of("/usr/bin/time", "-f", "%U %S", "-o", times.toString()));
+                }
                 long t0 = System.nanoTime();
-                Process p = new ProcessBuilder(commands.get(c)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
                 p.waitFor();
                 seconds.add((System.nanoTime() - t0) / 1e9);
+                if (time) {
+                    String[] us = Files.readString(times).strip().split("\\s+");
+                    cpu.add(Double.parseDouble(us[0]) + Double.parseDouble(us[1]));
+                }
             }
             double s = median(seconds);
-            System.out.printf(Locale.ROOT, "ripgrep (%s): %.3f s, %.0f MB/s (median of %d, whole process)%n", labels.get(c), s,
-                    bytes / 1e6 / s, RUNS);
+            System.out.printf(Locale.ROOT, "ripgrep (%s): %.3f s, %.0f MB/s (median of %d, whole process)%s%n", labels.get(c), s,
+                    bytes / 1e6 / s, RUNS, cpu.isEmpty() ? "" : String.format(Locale.ROOT, "; %.2f CPU s, %.0f MB per CPU second",
+                            median(cpu), bytes / 1e6 / median(cpu)));
         }
     }
 

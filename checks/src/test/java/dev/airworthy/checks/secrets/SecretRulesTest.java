@@ -67,6 +67,19 @@ class SecretRulesTest {
     }
 
     @Test
+    void contextRulesFindNamesAndSchemesWhereverTheyStart() throws IOException {
+        String pw = FAKE.password(20);
+        String text = """
+                mysql -u root --password=%1$s shop < dump.sql
+                svn checkout svn+ssh://deploy:%1$s@svn.acme.io/repo/trunk
+                const config = {db: {host: "db", password: "%1$s"}};
+                x = 1; y = 2; payments_provider_sandbox_account_primary_api_key = "%1$s"
+                """.formatted(pw);
+        assertThat(ids(scan("run.sh", text))).isEqualTo(
+                "generic-password:1, connection-url-password:2, generic-password:3, generic-secret:4");
+    }
+
+    @Test
     void placeholdersDocumentedExamplesAndBadChecksumsAreNotReported() throws IOException {
         String ghp = FAKE.forRule("github-pat");
         String broken = ghp.substring(0, 39) + (ghp.charAt(39) == 'a' ? 'b' : 'a');
