@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  *                    or for a rule {@code atWord} at the start of the word around the keyword)
  * @param after       how far after a keyword a match may end (bytes; the region stops at a line end
  *                    unless {@code multiline})
- * @param multiline   true when a match spans lines (private key blocks)
+ * @param multiline   true when a match spans lines (private key blocks); its secret is the group without
+ *                    whitespace and {@code \n} escapes, so a key reformatted or moved into JSON keeps its fingerprint
  * @param atWord      true when a match starts where the word around the keyword starts (a name such as
  *                    {@code db_password}, a URL scheme): the region begins there, not {@code before} earlier
  * @param generic     true for rules that judge by context rather than by a vendor's format; where a
@@ -24,7 +25,7 @@ import java.util.regex.Pattern;
  * @param minEntropy  the least Shannon entropy of the secret, in bits per character (0: no gate)
  * @param judge       further conditions (a checksum, a decodable header), or {@link Judge#ANY}
  * @param gate        a byte-level test of a keyword's surroundings, before any region or pattern work:
- *                    for keywords common in ordinary code ({@code token}, {@code ://}), so that their
+ *                    for keywords common in ordinary code ({@code oken}, {@code ://}), so that their
  *                    many harmless occurrences cost almost nothing
  */
 public record SecretRule(String id, String description, List<String> keywords, boolean exactCase, Pattern pattern,
@@ -66,8 +67,9 @@ public record SecretRule(String id, String description, List<String> keywords, b
     }
 
     /**
-     * A vendor-format token such as {@code ghp_...}: the keywords are its case-sensitive prefix, the
-     * secret is group 1, the match starts at the keyword and ends within 600 bytes on its line.
+     * A vendor-format token such as {@code ghp_...}: case-sensitive keywords (its prefix, or a part of it
+     * with {@link #window}), the secret is group 1, the match starts at the keyword and ends within 600
+     * bytes on its line, and its entropy is at least 3 bits per character.
      */
     static SecretRule token(String id, String description, String regex, String... keywords) {
         return new SecretRule(id, description, List.of(keywords), true, Pattern.compile(regex), 1, 0, 600, false, false, false,
