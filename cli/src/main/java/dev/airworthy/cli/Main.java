@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
         description = "Production-readiness checklists that verify themselves: one honest go or no-go.",
         subcommands = {
             DemoCommand.class, CheckCommand.class, ChecksCommand.class, ExplainCommand.class,
-            AttestCommand.class, WaiveCommand.class, CommandLine.HelpCommand.class
+            AttestCommand.class, WaiveCommand.class, BaselineCommand.class, CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
     @Spec

@@ -23,15 +23,15 @@ class DemoCommandTest {
         JsonNode j = new ObjectMapper().readTree(json);
         assertThat(j.at("/gate/passed").asBoolean()).isFalse();
         assertThat(j.at("/gate/blocking").toString())
-                .isEqualTo("[\"security-headers\",\"admin-login\",\"cors\",\"security-signoff\"]");
+                .isEqualTo("[\"security-headers\",\"admin-login\",\"cors\",\"db-password\",\"security-signoff\"]");
         assertThat(j.at("/url").asText()).startsWith("https://127.0.0.1:");
-        assertThat(j.at("/summary/pass").asInt()).isEqualTo(8);
-        assertThat(j.at("/summary/fail").asInt()).isEqualTo(7);
-        assertThat(j.at("/summary/warn").asInt()).isEqualTo(1);
+        assertThat(j.at("/summary/pass").asInt()).isEqualTo(9);
+        assertThat(j.at("/summary/fail").asInt()).isEqualTo(11);
+        assertThat(j.at("/summary/warn").asInt()).isEqualTo(2);
         assertThat(j.at("/summary/attested").asInt()).isEqualTo(1);
         assertThat(j.at("/summary/waived").asInt()).isEqualTo(1);
         assertThat(j.at("/summary/pending").asInt()).isEqualTo(1);
-        assertThat(r.out()).contains("NO-GO: 4 blocking items").contains("JSON report: " + dir.resolve("airworthy-demo-report.json"));
+        assertThat(r.out()).contains("NO-GO: 5 blocking items").contains("JSON report: " + dir.resolve("airworthy-demo-report.json"));
         try (var files = Files.list(dir)) {
             assertThat(files).as("the demo writes only its report in the working directory").hasSize(1);
         }

@@ -40,11 +40,15 @@ import java.util.stream.Collectors;
                 either. When kustomize builds include the manifest, each build's `images:` override \
                 (`newTag`, `digest`, `newName`) is applied first: an untagged image in a base is pinned if \
                 every build that uses it sets a tag, and a `newTag: latest` in an overlay is found at its \
-                line. `imagePullPolicy` does not matter: `Always` does not make a moving tag reproducible. \
+                line. Overrides compose as kustomize applies them: the base's first, then each overlay's in \
+                turn, each entry matching the name the image has by then (after an earlier `newName`). \
+                `imagePullPolicy` does not matter: `Always` does not make a moving tag reproducible. \
                 Helm chart templates, `{{ }}`-templated files and kustomize patches are set aside \
                 with a note (see `k8s.probes`). \
                 Rules, at the container's line or the override's: `k8s.images-pinned.latest`, \
-                `k8s.images-pinned.untagged`, `k8s.images-pinned.variable`, `k8s.images-pinned.no-image`.""",
+                `k8s.images-pinned.untagged`, `k8s.images-pinned.variable`, `k8s.images-pinned.no-image`; \
+                `k8s.images-pinned.patched` (warns, at the patch's entry in the kustomization) where a \
+                kustomize patch may change a judged workload: patches are not applied (see `k8s.probes`).""",
         rationale = """
                 A moving tag means the cluster runs whatever the registry held when a node last pulled: \
                 two pods of one Deployment can run different code, a rollback redeploys the broken image, \
@@ -85,12 +89,20 @@ public final class ImagesPinnedCheck implements Check {
                     judge(out, seen, counts, c, ImageRef.parse(image.get()), null, null);
                 }
                 for (Build b : builds) {
-                    ImageRef written = ImageRef.parse(image.get());
-                    ImageOverride o = b.images().get(written.name());
-                    judge(out, seen, counts, c, o == null ? written : applied(written, o), o, b.root());
+                    // Base first, then each overlay, each entry matching the name the image has by then.
+                    ImageRef ref = ImageRef.parse(image.get());
+                    ImageOverride decider = null;
+                    for (ImageOverride o : b.images()) {
+                        if (o.name().equals(ref.name())) {
+                            ref = applied(ref, o);
+                            decider = o.newTag() != null || o.digest() != null ? o : decider;
+                        }
+                    }
+                    judge(out, seen, counts, c, ref, decider, b.root());
                 }
             }
         }
+        workloads.patched(out, "k8s.images-pinned", judged);
         String tally = counts.entrySet().stream()
                 .map(e -> e.getValue() + " by " + e.getKey().name().toLowerCase(Locale.ROOT))
                 .collect(Collectors.joining(", "));
@@ -105,10 +117,9 @@ public final class ImagesPinnedCheck implements Check {
         if (reason == null) {
             return;
         }
-        // The override decides the tag when it sets one; otherwise the manifest's own reference does.
-        boolean overrideDecides = override != null && (override.newTag() != null || override.digest() != null);
-        String file = overrideDecides ? override.file() : c.file();
-        int line = overrideDecides ? override.line() : c.line();
+        // The last override that set a tag or digest decides it; without one the manifest's own reference does.
+        String file = override != null ? override.file() : c.file();
+        int line = override != null ? override.line() : c.line();
         String rule = "k8s.images-pinned." + ref.pinning().name().toLowerCase(Locale.ROOT);
         if (seen.add(rule + "@" + file + ":" + line + "@" + c.label())) {
             String in = build == null ? "" : " (as kustomize builds " + build + ")";

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -24,16 +25,21 @@ import java.util.stream.Collectors;
  * {@code apiVersion} and a {@code kind}, multi-document files and {@code kind: List} items
  * included. Read once per run and shared by the {@code k8s.*} checks.
  *
- * <p>What cannot be judged as written is set aside with a note, never parsed as broken YAML: Helm
- * chart templates and other files templated with {@code {{ }}}, and kustomize patches (partial
- * objects). A file that does not parse is an error only when it looks like a manifest; other YAML
- * (CI definitions, compose files) is none of these checks' business.
+ * <p>What cannot be judged as written is set aside with a note, never parsed as broken YAML: files
+ * in a Helm chart's {@code templates/}, files that do not parse because of {@code {{ }}} template
+ * syntax (a {@code {{} in the document the parser stops in, before where it stops), documents whose unquoted
+ * {@code {{ .Values.x }}} parses as a mapping key, and kustomize patches (partial objects). A
+ * document that parses is judged: {@code {{ }}} inside a string value is data. A file that does not
+ * parse is an error only when it looks like a manifest; other YAML (CI definitions, compose files,
+ * a document nested deeper than the parser can go) is none of these checks' business.
  */
 final class Manifests {
     static final long MAX_BYTES = 8L * 1024 * 1024;
     private static final int SNIFF_BYTES = 64 * 1024;
     private static final Pattern API_VERSION_LINE = Pattern.compile("(?m)^[ \\t-]{0,40}apiVersion[ \\t]{0,10}:");
     private static final Pattern KIND_LINE = Pattern.compile("(?m)^[ \\t-]{0,40}kind[ \\t]{0,10}:");
+    /** The line of a YamlSyntaxError message {@code file:line:col: problem}, after the file. */
+    private static final Pattern ERROR_LINE = Pattern.compile(":([0-9]{1,9}):[0-9]{1,9}:");
 
     /** One object: a document, or an item of a {@code kind: List} document. */
     record KubeObject(String file, YamlNode node, String apiVersion, String kind, String name, String namespace) {
@@ -164,7 +170,7 @@ final class Manifests {
             if (!looksLikeManifest(text)) {
                 return;
             }
-            if (braces) {
+            if (braces && templateBefore(text, e.getMessage(), f.path())) {
                 templated.add(f.path());
             } else {
                 errors.add(e.getMessage());
@@ -173,12 +179,12 @@ final class Manifests {
         }
         int before = objects.size();
         boolean setAside = false;
-        int[] lineStarts = braces ? lineStarts(text) : null;
+        boolean[] withBraces = braces ? documentsWithBraces(text, docs) : new boolean[docs.size()];
         for (int i = 0; i < docs.size(); i++) {
             YamlNode doc = docs.get(i);
-            // A document holding {{ }} is a template even when it happens to parse: its values are not real.
-            if (braces && isObject(doc) && spanContains(text, lineStarts, i == 0 ? 1 : doc.line(),
-                    i + 1 < docs.size() ? docs.get(i + 1).line() : Integer.MAX_VALUE)) {
+            // {{ }} in a value that parses is data (a log format, an alert text) and the document is judged;
+            // {{ .Values.x }} left unquoted parses as a mapping used as a key: a template, not an object.
+            if (withBraces[i] && isObject(doc) && doc.hasCollectionKey()) {
                 setAside = true;
                 continue;
             }
@@ -223,23 +229,54 @@ final class Manifests {
         }
     }
 
-    private static int[] lineStarts(String text) {
-        List<Integer> starts = new ArrayList<>();
-        starts.add(0);
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) == '\n') {
-                starts.add(i + 1);
+    /**
+     * Which documents hold {@code {{}: their lines run from their first node (the file's start for the
+     * first) to the next document's first node. One pass over the text and the documents.
+     */
+    private static boolean[] documentsWithBraces(String text, List<YamlNode> docs) {
+        boolean[] out = new boolean[docs.size()];
+        int line = 1;
+        int doc = 0;
+        for (int i = 0; i < text.length() && doc < docs.size(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                line++;
+            } else if (c == '{' && i + 1 < text.length() && text.charAt(i + 1) == '{') {
+                while (doc + 1 < docs.size() && docs.get(doc + 1).line() <= line) {
+                    doc++;
+                }
+                out[doc] = true;
             }
         }
-        return starts.stream().mapToInt(Integer::intValue).toArray();
+        return out;
     }
 
-    /** Whether lines [from, to) (1-based) contain {@code {{}. */
-    private static boolean spanContains(String text, int[] lineStarts, int from, int to) {
-        int start = lineStarts[Math.min(from, lineStarts.length) - 1];
-        int end = to - 1 < lineStarts.length ? lineStarts[to - 1] : text.length();
-        int at = text.indexOf("{{", start);
-        return at >= 0 && at < end;
+    /**
+     * Whether a syntax error may come from a template: a {@code {{} is written in the document the parser
+     * gave up in, on or before the line it stopped at (or the error names no line). A broken file whose
+     * {@code {{} are elsewhere (a later document, a string in an earlier one) is broken YAML, not a template.
+     */
+    static boolean templateBefore(String text, String error, String file) {
+        Matcher m = ERROR_LINE.matcher(error);
+        if (!error.startsWith(file + ":") || !m.region(file.length(), error.length()).lookingAt()) {
+            return true;
+        }
+        long errorLine = Long.parseLong(m.group(1));
+        long line = 1;
+        boolean braces = false;
+        for (int i = 0; i < text.length() && line <= errorLine; i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                line++;
+                // A document marker starts a new document: braces before it are not this one's.
+                if (text.startsWith("---", i + 1) && line <= errorLine) {
+                    braces = false;
+                }
+            } else if (c == '{' && i + 1 < text.length() && text.charAt(i + 1) == '{') {
+                braces = true;
+            }
+        }
+        return braces;
     }
 
     /** One reading per repository root and file selection per run. */

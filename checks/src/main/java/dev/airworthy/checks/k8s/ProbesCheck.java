@@ -29,10 +29,20 @@ import java.util.Optional;
                 ReplicaSet, ReplicationController) in the repository's manifests has a `livenessProbe` \
                 and a `readinessProbe`, each with a handler (`httpGet`, `tcpSocket`, `exec` or `grpc`). A \
                 `startupProbe` does not replace either. Init containers, Jobs, CronJobs and bare Pods are \
-                not judged: they run to completion. Manifests are found in every `*.yaml`/`*.yml` file \
-                (multi-document files and `kind: List` included); Helm chart templates and other \
-                `{{ }}`-templated files are set aside with a note, as are kustomize patches. Rules, at the \
-                container's line: `k8s.probes.no-liveness`, `k8s.probes.no-readiness`.""",
+                not judged: they run to completion. Other kinds with a pod template in `spec.template` (an \
+                Argo Rollout, an OpenShift DeploymentConfig) are judged by it as long-running; evidence \
+                names them. Manifests are found in every `*.yaml`/`*.yml` file (multi-document files and \
+                `kind: List` included). Set aside with a note, never judged: files in a Helm chart's \
+                `templates/`, files that do not parse because of `{{ }}` template syntax, and documents \
+                whose unquoted `{{ .Values.x }}` parses as a mapping key; a document that parses is \
+                judged (`{{ }}` inside a string value is data). When nothing is left, the item is skipped \
+                saying what was set aside. A key written twice in one mapping counts with its last \
+                value, as kubectl reads it. Kustomize patches (`patches`, `patchesStrategicMerge`, \
+                `patchesJson6902`) are not applied: a workload is judged as its base writes it, and each \
+                patch that may change a judged workload (its target names it, or cannot be known: a \
+                selector, an unreadable patch) warns, so a patched build is never reported as verified. \
+                Rules, at the container's line: `k8s.probes.no-liveness`, `k8s.probes.no-readiness`; \
+                `k8s.probes.patched` (warns, at the patch's entry in the kustomization).""",
         rationale = """
                 Without a readiness probe, a pod receives traffic the moment its process starts, before it \
                 can answer, and keeps receiving it while it is overloaded or lost its database: every \
@@ -87,6 +97,7 @@ public final class ProbesCheck implements Check {
                         out.finding(Finding.fail("k8s.probes.no-readiness", c.label() + why).at(c.file(), c.line())));
             }
         }
+        workloads.patched(out, "k8s.probes", judged);
         return workloads.result(out, "liveness and readiness probes on every container ("
                 + Workloads.containersIn(containers, judged.size()) + ")");
     }

@@ -31,11 +31,15 @@ import java.util.Optional;
                 container's `securityContext` overrides the pod's, which it inherits otherwise), is not \
                 `privileged`, and sets `allowPrivilegeEscalation: false` explicitly (Kubernetes defaults it \
                 to true). One finding per property, at the container's line. Pods with `os.name: windows` \
-                are not judged on the user they run as. Helm chart templates, `{{ }}`-templated files and kustomize patches are set aside \
+                are not judged on the user they run as. A field written with the wrong type (a quoted \
+                `"true"` or `"0"`) fails under its rule: the API server rejects the manifest. Other kinds \
+                with a pod template (an Argo Rollout, an OpenShift DeploymentConfig) are judged by it. Helm \
+                chart templates, `{{ }}`-templated files and kustomize patches are set aside \
                 with a note (see `k8s.probes`). \
                 Rules: `k8s.security-context.run-as-non-root`, \
                 `k8s.security-context.run-as-user-root`, `k8s.security-context.privileged`, \
-                `k8s.security-context.allow-privilege-escalation`.""",
+                `k8s.security-context.allow-privilege-escalation`, `k8s.security-context.patched` \
+                (warns, at the patch's entry in the kustomization).""",
         rationale = """
                 A container running as root is one kernel or runtime bug away from root on the node; a \
                 privileged one is root on the node already, with every device and capability. \
@@ -86,27 +90,42 @@ public final class SecurityContextCheck implements Check {
                 if (!windows) {
                     Setting nonRoot = Setting.of(own, pod, "runAsNonRoot");
                     Setting user = Setting.of(own, pod, "runAsUser");
-                    if (Workloads.integer(user.value()).map(u -> u == 0).orElse(false)) {
+                    Optional<String> userType = Workloads.wrongType(user.value(), true);
+                    if (userType.isPresent()) {
+                        fail(out, c, "run-as-user-root", "has runAsUser that " + userType.get() + user.where());
+                    } else if (Workloads.integer(user.value()).map(u -> u == 0).orElse(false)) {
                         fail(out, c, "run-as-user-root", "runs as root: runAsUser 0" + user.where());
                     }
+                    Optional<String> nonRootType = Workloads.wrongType(nonRoot.value(), false);
                     Optional<Boolean> b = Workloads.bool(nonRoot.value());
-                    if (!b.orElse(false)) {
+                    if (nonRootType.isPresent()) {
+                        fail(out, c, "run-as-non-root", "has runAsNonRoot that " + nonRootType.get() + nonRoot.where());
+                    } else if (!b.orElse(false)) {
                         fail(out, c, "run-as-non-root", b.isEmpty()
                                 ? "does not set runAsNonRoot: true, so nothing stops it running as root"
                                 : "sets runAsNonRoot: false" + nonRoot.where());
                     }
                 }
-                if (Workloads.bool(own.flatMap(s -> s.get("privileged"))).orElse(false)) {
+                Optional<YamlNode> privileged = own.flatMap(s -> s.get("privileged"));
+                Optional<String> privilegedType = Workloads.wrongType(privileged, false);
+                if (privilegedType.isPresent()) {
+                    fail(out, c, "privileged", "has privileged that " + privilegedType.get());
+                } else if (Workloads.bool(privileged).orElse(false)) {
                     fail(out, c, "privileged", "is privileged: it has every capability and device of the node");
                 }
-                Optional<Boolean> escalation = Workloads.bool(own.flatMap(s -> s.get("allowPrivilegeEscalation")));
-                if (escalation.orElse(true)) {
-                    fail(out, c, "allow-privilege-escalation", escalation.isEmpty()
+                Optional<YamlNode> escalation = own.flatMap(s -> s.get("allowPrivilegeEscalation"));
+                Optional<String> escalationType = Workloads.wrongType(escalation, false);
+                Optional<Boolean> allows = Workloads.bool(escalation);
+                if (escalationType.isPresent()) {
+                    fail(out, c, "allow-privilege-escalation", "has allowPrivilegeEscalation that " + escalationType.get());
+                } else if (allows.orElse(true)) {
+                    fail(out, c, "allow-privilege-escalation", allows.isEmpty()
                             ? "does not set allowPrivilegeEscalation: false (it defaults to true)"
                             : "sets allowPrivilegeEscalation: true");
                 }
             }
         }
+        workloads.patched(out, "k8s.security-context", judged);
         return workloads.result(out, "every container (" + Workloads.containersIn(containers, judged.size())
                 + ") runs as non-root, unprivileged, without privilege escalation");
     }

@@ -2,14 +2,19 @@ package dev.airworthy.checks.k8s;
 
 import dev.airworthy.check.CheckContext;
 import dev.airworthy.check.CheckResult;
+import dev.airworthy.check.Finding;
 import dev.airworthy.check.NotApplicable;
 import dev.airworthy.check.Outcome;
 import dev.airworthy.check.Params;
+import dev.airworthy.checks.k8s.Kustomize.Build;
+import dev.airworthy.checks.k8s.Kustomize.Patch;
 import dev.airworthy.checks.k8s.Manifests.KubeObject;
 import dev.airworthy.checks.repo.RepoTree;
 import dev.airworthy.checks.yaml.YamlNode;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,7 +25,10 @@ import java.util.function.Predicate;
 /**
  * The workloads of the repository's Kubernetes manifests, read the same way for every k8s check:
  * Deployments, StatefulSets, DaemonSets, ReplicaSets and ReplicationControllers (long-running),
- * Jobs, CronJobs and bare Pods (not), each with its pod spec and containers.
+ * Jobs, CronJobs and bare Pods (not), each with its pod spec and containers. Kinds Kubernetes does
+ * not build in (an Argo Rollout, an OpenShift DeploymentConfig, an OpenKruise CloneSet) are judged by
+ * their pod template when they have one: {@code spec.template.spec} makes a long-running, replicated
+ * workload ({@code spec.replicas}), {@code spec.jobTemplate.spec.template.spec} one that runs to completion.
  */
 final class Workloads {
     static final Set<String> LONG_RUNNING = Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController");
@@ -33,8 +41,11 @@ final class Workloads {
     /** Workloads named in evidence one by one; beyond this, counted. */
     private static final int EVIDENCE_LINES = 40;
 
-    /** A workload object and its pod spec. */
-    record Workload(KubeObject object, YamlNode podSpec) {
+    /**
+     * A workload object and its pod spec; {@code generic} when its kind is not built into Kubernetes and
+     * it is judged by its pod template, {@code scheduled} when that template is a job template.
+     */
+    record Workload(KubeObject object, YamlNode podSpec, boolean generic, boolean scheduled) {
         String kind() {
             return object.kind();
         }
@@ -60,11 +71,11 @@ final class Workloads {
         }
 
         boolean longRunning() {
-            return LONG_RUNNING.contains(kind());
+            return LONG_RUNNING.contains(kind()) || (generic && !scheduled);
         }
 
         boolean replicated() {
-            return REPLICATED.contains(kind());
+            return REPLICATED.contains(kind()) || (generic && !scheduled);
         }
 
         /** The app containers (not init containers). */
@@ -113,11 +124,15 @@ final class Workloads {
     private Workloads(Manifests manifests) {
         this.manifests = manifests;
         for (KubeObject o : manifests.objects) {
-            Optional<YamlNode> spec = podSpec(o);
-            if (spec.isEmpty() && (LONG_RUNNING.contains(o.kind()) || RUN_TO_COMPLETION.contains(o.kind()))) {
+            boolean builtIn = LONG_RUNNING.contains(o.kind()) || RUN_TO_COMPLETION.contains(o.kind());
+            Optional<YamlNode> spec = builtIn ? podSpec(o) : withContainers(o.node().at("spec", "template", "spec"));
+            Optional<YamlNode> jobSpec = builtIn || spec.isPresent() ? Optional.empty()
+                    : withContainers(o.node().at("spec", "jobTemplate", "spec", "template", "spec"));
+            if (spec.isEmpty() && builtIn) {
                 incomplete.add(o.label() + " (" + o.file() + ":" + o.line() + ")");
             }
-            spec.ifPresent(s -> all.add(new Workload(o, s)));
+            spec.ifPresent(s -> all.add(new Workload(o, s, !builtIn, false)));
+            jobSpec.ifPresent(s -> all.add(new Workload(o, s, true, true)));
         }
     }
 
@@ -127,17 +142,14 @@ final class Workloads {
     }
 
     private static Optional<YamlNode> podSpec(KubeObject o) {
-        Optional<YamlNode> spec;
-        if (LONG_RUNNING.contains(o.kind()) || o.kind().equals("Job")) {
-            spec = o.node().at("spec", "template", "spec");
-        } else if (o.kind().equals("CronJob")) {
-            spec = o.node().at("spec", "jobTemplate", "spec", "template", "spec");
-        } else if (o.kind().equals("Pod")) {
-            spec = o.node().get("spec");
-        } else {
-            return Optional.empty();
+        if (o.kind().equals("CronJob")) {
+            return withContainers(o.node().at("spec", "jobTemplate", "spec", "template", "spec"));
         }
-        return spec.filter(s -> s.get("containers").map(c -> !c.items().isEmpty()).orElse(false));
+        return withContainers(o.kind().equals("Pod") ? o.node().get("spec") : o.node().at("spec", "template", "spec"));
+    }
+
+    private static Optional<YamlNode> withContainers(Optional<YamlNode> podSpec) {
+        return podSpec.filter(s -> s.get("containers").map(c -> !c.items().isEmpty()).orElse(false));
     }
 
     /** Other objects of a kind (autoscalers, LimitRanges). */
@@ -173,12 +185,21 @@ final class Workloads {
         if (!others.isEmpty()) {
             out.evidence("not judged (" + why + "): " + abbreviated(others));
         }
+        List<String> generic = judged.stream().filter(Workload::generic)
+                .map(w -> w.label() + " (" + w.object().apiVersion() + ")").toList();
+        if (!generic.isEmpty()) {
+            out.evidence("kinds Kubernetes does not build in, judged by their pod template: " + abbreviated(generic));
+        }
         notes().forEach(out::evidence);
         if (judged.isEmpty() && manifests.errors.isEmpty()) {
             List<String> parts = new ArrayList<>();
-            parts.add(manifests.objects.isEmpty()
-                    ? "no Kubernetes manifests in the repository"
-                    : "no " + what + " in " + count(manifests.objects.size(), "Kubernetes object"));
+            if (!manifests.objects.isEmpty()) {
+                parts.add("no " + what + " in " + count(manifests.objects.size(), "Kubernetes object"));
+            } else if (notes().isEmpty()) {
+                parts.add("no Kubernetes manifests in the repository");
+            } else {
+                parts.add("no Kubernetes manifest judged as written");
+            }
             parts.addAll(notes());
             throw new NotApplicable(String.join("; ", parts));
         }
@@ -203,6 +224,41 @@ final class Workloads {
             notes.add("no pod template with containers, not judged: " + abbreviated(incomplete));
         }
         return notes;
+    }
+
+    /** Which patches of a build may change what a check judges of an object. */
+    @FunctionalInterface
+    interface PatchesThatMatter {
+        List<Patch> of(KubeObject object, Build build);
+
+        /** Every patch that may target the object: a patch can change anything in it. */
+        PatchesThatMatter ALL = (o, b) -> b.patching(o.kind(), o.name());
+    }
+
+    /**
+     * Warns {@code <check>.patched}, at each kustomize patch that may change one of the judged
+     * {@code objects} (its target names it, or is unknown): patches are not applied, so the object was
+     * judged as its base writes it, and the patched result may differ.
+     */
+    void patched(Outcome out, String checkId, Collection<KubeObject> objects, PatchesThatMatter matter) {
+        Map<String, Patch> patches = new LinkedHashMap<>();
+        Map<String, Set<String>> changed = new LinkedHashMap<>();
+        for (KubeObject o : objects) {
+            for (Build b : manifests.kustomize.builds(o.file())) {
+                for (Patch p : matter.of(o, b)) {
+                    patches.putIfAbsent(p.where(), p);
+                    changed.computeIfAbsent(p.where(), k -> new LinkedHashSet<>()).add(o.label());
+                }
+            }
+        }
+        patches.forEach((where, p) -> out.finding(Finding.warn(checkId + ".patched", p.file() + " applies " + p.source()
+                + ", which may change " + abbreviated(List.copyOf(changed.get(where))) + ": kustomize patches are not applied "
+                + "here, so what it changes is not judged (point files at kustomize build output)").at(p.file(), p.line())));
+    }
+
+    /** {@link #patched(Outcome, String, Collection, PatchesThatMatter)} for the judged workloads, every patch mattering. */
+    void patched(Outcome out, String checkId, List<Workload> judged) {
+        patched(out, checkId, judged.stream().map(Workload::object).toList(), PatchesThatMatter.ALL);
     }
 
     /** The result, or an error naming every manifest that could not be read (findings so far kept). */
@@ -239,17 +295,49 @@ final class Workloads {
         return String.join(", ", items.subList(0, 5)) + " and " + (items.size() - 5) + " more";
     }
 
-    /** A boolean as Kubernetes reads YAML (1.1 spellings included); empty when absent or not a boolean. */
+    /**
+     * A boolean as Kubernetes reads YAML (1.1 spellings included); empty when absent or not a boolean,
+     * a quoted {@code "true"} included: that is a string, which the API server rejects ({@link #wrongType}).
+     */
     static Optional<Boolean> bool(Optional<YamlNode> node) {
-        return node.map(YamlNode::text).map(t -> switch (t) {
+        return node.filter(YamlNode::isPlain).map(YamlNode::text).map(t -> switch (t) {
             case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y" -> Boolean.TRUE;
             case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N" -> Boolean.FALSE;
             default -> null;
         });
     }
 
-    /** An integer value; empty when absent or not a plain integer (a variable, a template). */
+    /**
+     * An integer value: a plain YAML integer, or a number with nothing after the point ({@code 1.0}
+     * reaches the API server as 1); empty when absent, quoted, fractional, or not a number (a variable).
+     */
     static Optional<Long> integer(Optional<YamlNode> node) {
-        return node.map(YamlNode::text).filter(t -> t.matches("[+-]?[0-9]{1,18}")).map(Long::parseLong);
+        return node.filter(YamlNode::isPlain).map(YamlNode::text).filter(t -> t.matches("[+-]?[0-9]{1,18}(\\.0*)?"))
+                .map(t -> Long.parseLong(t.replaceFirst("\\..*", "")));
+    }
+
+    /**
+     * Why a field Kubernetes types as integer or boolean cannot be one, for a message; empty when absent,
+     * null, or of the right type. A quoted {@code "3"} or {@code "true"} is a string: the API server
+     * rejects the manifest, so the field counts as not set. Plain text that is not a number (a
+     * {@code ${VARIABLE}}) is not judged here: it is decided at deploy time.
+     */
+    static Optional<String> wrongType(Optional<YamlNode> node, boolean integer) {
+        if (node.isEmpty() || (node.get().isPlain() && node.get().text() == null)) {
+            return Optional.empty();
+        }
+        YamlNode n = node.get();
+        String type = integer ? "an integer" : "a boolean";
+        if (!n.isScalar()) {
+            return Optional.of("is " + (n.isMap() ? "a mapping" : "a list") + ", not " + type + " (line " + n.line() + ")");
+        }
+        if (!n.isPlain()) {
+            return Optional.of("is the string \"" + n.text() + "\", not " + type + ": the API server rejects the manifest "
+                    + "(invalid type), so it counts as not set");
+        }
+        if (integer && n.text().matches("[+-]?[0-9]{0,18}\\.[0-9]{1,18}") && integer(node).isEmpty()) {
+            return Optional.of("is " + n.text() + ", not a whole number: the API server rejects the manifest");
+        }
+        return Optional.empty();
     }
 }

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 @AutoService(Check.class)
 @CheckInfo(
@@ -48,17 +49,30 @@ import java.util.regex.Pattern;
                 - `proxy.nginx.no-tls`: no server listens with TLS (`listen ... ssl` or `quic`).
                 - `proxy.nginx.no-https-redirect`: a server on plain port 80 (or without `listen`) does \
                 not send every request to `https://` with `return 301` (or 302, 303, 307, 308) or a \
-                `rewrite`: at server level, in an `if` on `$scheme` or `$http_x_forwarded_proto`, or in \
-                every location including a `location /`. ACME challenge locations and locations that only \
-                `return` a status or `deny all` are exempt; a server that only returns a status (a \
-                `return 444` catch-all) serves nothing, and one listening on loopback only is not \
-                reachable from outside.
-                - `proxy.nginx.no-body-limit`: `client_max_body_size 0` (unlimited) fails; no \
-                `client_max_body_size` for a server warns (nginx's default of 1m applies, but nobody chose it).
-                - `proxy.nginx.server-tokens`: `server_tokens` is not `off` for every server and location.
+                `rewrite` whose regex matches every path (`^`, `^/`, `.*`, `^(.*)$`, `^/(.*)$`; not \
+                `^/$` or `^/(.+)$`): at server level, in an `if` whose condition holds for plain HTTP \
+                (`$scheme = http`, `$scheme != https`, the same on `$http_x_forwarded_proto`, `$https \
+                != on`, `$server_port = 80`), or in every location including a `location /`. A \
+                `rewrite ... last` or `break` (or a `break`) written before the server's `return` \
+                lets the requests it takes be served. ACME challenge locations and locations that only \
+                `return` a status or deny every request are exempt; a server that only returns a \
+                status (a `return 444` catch-all) serves nothing, and one listening on loopback only is \
+                not reachable from outside. A server-level `deny all` serves nothing only where no \
+                location sets its own `allow`/`deny` (nginx does not inherit those into a level that \
+                sets any) and `satisfy any` does not let authenticated requests through.
+                - `proxy.nginx.plain-listener` (warns): a server that serves content (`proxy_pass`, \
+                `root`, ...) listens on plain HTTP on a port other than 80, reachable from outside, \
+                while other servers use TLS.
+                - `proxy.nginx.no-body-limit`: `client_max_body_size 0` (unlimited) fails where it \
+                applies (the value in effect in each server and location: an http-level 0 every server \
+                overrides is fine); no `client_max_body_size` for a server warns (nginx's default of \
+                1m applies, but nobody chose it).
+                - `proxy.nginx.server-tokens`: `server_tokens` is not `off` (any case) for every server \
+                and location.
                 - `proxy.nginx.no-rate-limit`: there is no `limit_req_zone`, a server that serves \
-                content (loopback-only servers aside) applies no `limit_req` anywhere, or a `limit_req` \
-                names a zone nothing defines.
+                content (loopback-only servers aside) applies no `limit_req` anywhere, a `limit_req` \
+                names a zone nothing defines, or `limit_req_dry_run on` applies (over-limit requests \
+                are only counted).
                 - `proxy.nginx.include-not-found` (warns): an `include` names a file that is neither in \
                 the repository nor shipped with nginx (`mime.types`, `fastcgi_params`, ...), so the \
                 verdict may miss what it sets.
@@ -75,8 +89,12 @@ import java.util.regex.Pattern;
                 that look like nginx configuration and are not included by another; such snippets in one \
                 directory are judged together, as the http context they are included into. An include \
                 is looked up in the repository (an absolute `/etc/nginx/...` path below the main file's \
-                directory, or next to it when the repository keeps it flat). A configuration nginx would \
-                refuse (unbalanced braces, an include cycle) is an error with its file, line and column.""",
+                directory, or next to it when the repository keeps it flat); a symbolic link it names \
+                (`sites-enabled/site -> ../sites-available/site`) is followed when it leads to a file \
+                in the repository, with a note either way. A configuration nginx would refuse \
+                (unbalanced braces, an include cycle, an `if` or `location` without a block) is an \
+                error with its file, line and column. When no server block is left to judge, the item \
+                is skipped with the notes that say why (an include that matched nothing).""",
         rationale = """
                 The reverse proxy is what the internet talks to. Without TLS and a redirect, logins \
                 and cookies cross networks in clear text. An unlimited body size lets one client fill \
@@ -132,10 +150,10 @@ import java.util.regex.Pattern;
         })
 public final class NginxCheck implements Check {
     private static final Set<String> REDIRECT_CODES = Set.of("301", "302", "303", "307", "308");
-    private static final Set<String> SCHEME_VARIABLES = Set.of("$scheme", "$https", "$http_x_forwarded_proto", "$server_port");
+    private static final Set<String> CONTENT_DIRECTIVES = Set.of("proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass",
+            "memcached_pass", "root", "alias");
     private static final Set<String> WEBSOCKET_WORDS = Set.of("ws", "wss", "socket", "sockets", "websocket", "websockets",
             "cable", "hub", "hubs", "signalr", "sockjs");
-    private static final Pattern CATCH_ALL_REGEX = Pattern.compile("\\^?/?\\(?(?:\\.\\*|\\.\\+|\\.)?\\)?\\$?");
 
     /** What a server does with the requests it gets. */
     private enum Disposition {
@@ -210,7 +228,12 @@ public final class NginxCheck implements Check {
         }
         new LinkedHashSet<>(notes).forEach(out::evidence);
         if (servers == 0) {
-            throw new NotApplicable("no HTTP server block in the nginx configuration (" + String.join(", ", loaded.keySet()) + ")");
+            // The notes say why: an include that matched nothing, a link not followed, a template not rendered.
+            List<String> parts = new ArrayList<>();
+            parts.add(loaded.isEmpty() ? "no nginx configuration judged as written"
+                    : "no HTTP server block in the nginx configuration (" + String.join(", ", loaded.keySet()) + ")");
+            parts.addAll(new LinkedHashSet<>(notes));
+            throw new NotApplicable(String.join("; ", parts));
         }
         return out.result(servers + " server" + (servers == 1 ? "" : "s") + ": TLS, redirect to HTTPS, body limit, "
                 + "server_tokens off, rate limiting and WebSocket headers in place");
@@ -236,6 +259,7 @@ public final class NginxCheck implements Check {
         }
         Set<String> zoneNames = new HashSet<>();
         zones.forEach(z -> zoneName(z).ifPresent(zoneNames::add));
+        boolean anyTls = servers.stream().anyMatch(NginxCheck::isTls);
         for (NginxScope server : servers) {
             String name = serverName(server);
             Disposition disposition = disposition(server);
@@ -243,6 +267,9 @@ public final class NginxCheck implements Check {
             if (listensPlain80(server) && !local && disposition == Disposition.SERVES) {
                 add(out, seen, Finding.fail("proxy.nginx.no-https-redirect", "server " + name + " answers plain HTTP on port 80 "
                         + "without redirecting to https" + unredirected(server)), server.block());
+            }
+            if (anyTls && disposition == Disposition.SERVES && servesContent(server)) {
+                plainListeners(server, name, out, seen);
             }
             bodyLimit(instance, server, name, out, seen);
             serverTokens(instance, server, name, out, seen);
@@ -255,26 +282,25 @@ public final class NginxCheck implements Check {
         }
     }
 
+    /** Judged by what applies where requests land: the server's own value and each location's, inherited as nginx does. */
     private static void bodyLimit(Instance instance, NginxScope server, String name, Outcome out, Set<String> seen) {
-        List<Directive> set = new ArrayList<>(instance.httpScope().ownAll("client_max_body_size"));
-        server.withLocations().forEach(s -> set.addAll(s.ownAll("client_max_body_size")));
-        for (Directive d : set) {
+        List<Directive> effective = effectiveAll(server, "client_max_body_size");
+        for (Directive d : effective) {
             if (d.arg(0).matches("0+[kKmMgG]?")) {
                 add(out, seen, Finding.fail("proxy.nginx.no-body-limit", "client_max_body_size 0 lifts the request body limit "
                         + "(server " + name + ")"), d);
             }
         }
-        if (set.isEmpty()) {
+        if (effective.isEmpty()) {
             add(out, seen, Finding.warn("proxy.nginx.no-body-limit", "client_max_body_size is not set for server " + name
                     + ": nginx's default of 1m applies; set the limit the application expects"), instance.missingAt(server));
         }
     }
 
     private static void serverTokens(Instance instance, NginxScope server, String name, Outcome out, Set<String> seen) {
-        List<Directive> set = new ArrayList<>(instance.httpScope().ownAll("server_tokens"));
-        server.withLocations().forEach(s -> set.addAll(s.ownAll("server_tokens")));
-        for (Directive d : set) {
-            if (!d.arg(0).equals("off")) {
+        for (Directive d : effectiveAll(server, "server_tokens")) {
+            // nginx reads on/off flags without regard to case.
+            if (!d.arg(0).equalsIgnoreCase("off")) {
                 add(out, seen, Finding.fail("proxy.nginx.server-tokens", "server_tokens " + d.arg(0)
                         + " reveals the nginx version"), d);
             }
@@ -283,6 +309,36 @@ public final class NginxCheck implements Check {
             add(out, seen, Finding.fail("proxy.nginx.server-tokens", "server_tokens is not off for server " + name
                     + ": nginx shows its version in the Server header and error pages"), instance.missingAt(server));
         }
+    }
+
+    /** The directive that applies in the server and in each of its locations (the nearest level's), each once. */
+    private static List<Directive> effectiveAll(NginxScope server, String name) {
+        return server.withLocations().stream().map(s -> s.effective(name)).flatMap(Optional::stream).distinct().toList();
+    }
+
+    /**
+     * Plain-HTTP listeners on ports other than 80 (those are judged for the redirect) of a server that
+     * serves content while other servers use TLS: traffic there is not encrypted. Loopback addresses
+     * are not reachable from outside.
+     */
+    private static void plainListeners(NginxScope server, String name, Outcome out, Set<String> seen) {
+        if (server.own("ssl").map(d -> d.arg(0).equalsIgnoreCase("on")).orElse(false)) {
+            // The old "ssl on" makes every listen of the server TLS.
+            return;
+        }
+        for (Directive listen : server.ownAll("listen")) {
+            String address = listen.arg(0);
+            if (!listen.args().contains("ssl") && !listen.args().contains("quic") && !port(address).equals("80") && !isLoopback(address)) {
+                add(out, seen, Finding.warn("proxy.nginx.plain-listener", "server " + name + " serves content on plain HTTP ("
+                        + "listen " + address + ") while other servers use TLS: traffic to it is not encrypted"), listen);
+            }
+        }
+    }
+
+    /** Whether the server or one of its locations hands requests to content: a proxy, a FastCGI/uWSGI/gRPC backend, files. */
+    private static boolean servesContent(NginxScope server) {
+        return server.withLocations().stream().anyMatch(s -> CONTENT_DIRECTIVES.stream().anyMatch(d -> s.own(d).isPresent()))
+                || server.effective("root").isPresent();
     }
 
     private static void rateLimit(NginxScope server, String name, Set<String> zoneNames, Outcome out, Set<String> seen) {
@@ -303,6 +359,12 @@ public final class NginxCheck implements Check {
         }
         if (!any && applied.isEmpty()) {
             add(out, seen, Finding.fail("proxy.nginx.no-rate-limit", "server " + name + " applies no limit_req"), server.block());
+        }
+        for (Directive dryRun : effectiveAll(server, "limit_req_dry_run")) {
+            if (dryRun.arg(0).equalsIgnoreCase("on")) {
+                add(out, seen, Finding.fail("proxy.nginx.no-rate-limit", "limit_req_dry_run on: requests over the rate limit "
+                        + "are only counted, not rejected (server " + name + ")"), dryRun);
+            }
         }
     }
 
@@ -396,13 +458,14 @@ public final class NginxCheck implements Check {
         }
         List<NginxScope> locations = server.allLocations().stream()
                 .filter(l -> !l.block().arg(0).startsWith("@") && !isAcme(l)).toList();
-        if (locations.isEmpty() || locations.stream().noneMatch(NginxCheck::isCatchAll)) {
+        // Requests no location matches are served at server level, under the server's access rules.
+        if (locations.stream().noneMatch(NginxCheck::isCatchAll) && !deniesAll(server)) {
             return Disposition.SERVES;
         }
         boolean conditional = false;
         boolean redirects = false;
         for (NginxScope l : locations) {
-            Disposition d = rewritePhase(l);
+            Disposition d = locationDisposition(l);
             if (d == Disposition.SERVES) {
                 return Disposition.SERVES;
             }
@@ -412,7 +475,17 @@ public final class NginxCheck implements Check {
         return conditional ? Disposition.REDIRECTS_PLAIN : redirects ? Disposition.REDIRECTS : Disposition.SERVES_NOTHING;
     }
 
-    /** What a context's own return/rewrite/if/deny directives do with every request reaching it. */
+    /** A location's own rewrite phase, then its access rules (its own, else the nearest level's that has any). */
+    private static Disposition locationDisposition(NginxScope location) {
+        Disposition d = rewritePhase(location);
+        return d == Disposition.SERVES && deniesAll(location) ? Disposition.SERVES_NOTHING : d;
+    }
+
+    /**
+     * What a context's own return/rewrite/if directives, in order, do with every request reaching it.
+     * A rewrite that does not redirect and ends the rewrite phase ({@code last}, {@code break}) lets the
+     * requests it matches escape a {@code return} written after it: some requests are then served.
+     */
     private static Disposition rewritePhase(NginxScope scope) {
         for (Directive d : scope.directives()) {
             switch (d.name()) {
@@ -420,24 +493,172 @@ public final class NginxCheck implements Check {
                     return httpsRedirect(d) ? Disposition.REDIRECTS : redirectCode(d) ? Disposition.SERVES : Disposition.SERVES_NOTHING;
                 }
                 case "rewrite" -> {
-                    if (d.arg(1).startsWith("https://") && CATCH_ALL_REGEX.matcher(d.arg(0)).matches()) {
-                        return Disposition.REDIRECTS;
+                    if (d.arg(1).startsWith("https://")) {
+                        if (matchesEveryPath(d.arg(0))) {
+                            return Disposition.REDIRECTS;
+                        }
+                    } else if (endsRewritePhase(d)) {
+                        return Disposition.SERVES;
                     }
                 }
                 case "if" -> {
-                    boolean onScheme = d.args().stream().anyMatch(a -> SCHEME_VARIABLES.stream().anyMatch(a::contains));
-                    boolean redirects = d.isBlock() && d.block().stream().anyMatch(x -> httpsRedirect(x)
+                    boolean redirects = d.block().stream().anyMatch(x -> httpsRedirect(x)
                             || (x.name().equals("rewrite") && x.arg(1).startsWith("https://")));
-                    if (onScheme && redirects) {
+                    if (redirects && onPlainHttp(d)) {
                         return Disposition.REDIRECTS_PLAIN;
                     }
+                    if (d.block().stream().anyMatch(NginxCheck::endsRewritePhase)) {
+                        return Disposition.SERVES;
+                    }
+                }
+                case "break" -> {
+                    return Disposition.SERVES;
                 }
                 default -> {
                 }
             }
         }
-        boolean denyAll = scope.ownAll("deny").stream().anyMatch(d -> d.arg(0).equals("all")) && scope.own("allow").isEmpty();
-        return denyAll ? Disposition.SERVES_NOTHING : Disposition.SERVES;
+        return Disposition.SERVES;
+    }
+
+    /**
+     * A directive after which the rewrite phase does not go on to a later {@code return} for the requests
+     * it takes, and which does not send them to https: {@code break}, a rewrite with {@code last} or
+     * {@code break}, or one redirecting to plain http. A rewrite without a flag goes on to the next directive.
+     */
+    private static boolean endsRewritePhase(Directive d) {
+        if (d.name().equals("break")) {
+            return true;
+        }
+        String target = d.arg(1);
+        return d.name().equals("rewrite") && !target.startsWith("https://")
+                && (target.startsWith("http://") || target.startsWith("$scheme") || d.arg(2).equals("last") || d.arg(2).equals("break"));
+    }
+
+    /**
+     * Whether a scope denies every request: the access rules that apply (its own {@code allow}/{@code deny},
+     * else the nearest enclosing level's, as nginx inherits them) reach {@code deny all} before any
+     * {@code allow}, and {@code satisfy any} does not let an authenticated request through instead.
+     */
+    static boolean deniesAll(NginxScope scope) {
+        for (NginxScope s = scope; s != null; s = s.parent()) {
+            List<Directive> allow = s.ownAll("allow");
+            List<Directive> deny = s.ownAll("deny");
+            if (allow.isEmpty() && deny.isEmpty()) {
+                continue;
+            }
+            // Rules apply in order, the first match wins: all is denied when a "deny all" comes before any allow.
+            Optional<Directive> denyAll = deny.stream().filter(d -> d.arg(0).equals("all")).findFirst();
+            boolean denied = denyAll.isPresent() && (allow.isEmpty() || before(denyAll.get(), allow.getFirst()));
+            return denied && !scope.effective("satisfy").map(d -> d.arg(0).equalsIgnoreCase("any")).orElse(false);
+        }
+        return false;
+    }
+
+    /** Whether {@code a} is written before {@code b}; from different files (an include) the order is not known here: false. */
+    private static boolean before(Directive a, Directive b) {
+        if (!a.file().equals(b.file())) {
+            return false;
+        }
+        return a.line() < b.line() || (a.line() == b.line() && a.col() < b.col());
+    }
+
+    /**
+     * Whether an {@code if} condition holds for plain-HTTP requests and not for https ones:
+     * {@code $scheme = http}, {@code $scheme != https}, the same on {@code $http_x_forwarded_proto},
+     * {@code $https != on} or {@code = ""}, {@code $server_port = 80} or {@code != 443}, and regex
+     * matches ({@code ~}, {@code !~}) that tell http from https.
+     */
+    static boolean onPlainHttp(Directive ifDirective) {
+        String condition = String.join(" ", ifDirective.args()).strip();
+        if (condition.startsWith("(") && condition.endsWith(")")) {
+            condition = condition.substring(1, condition.length() - 1).strip();
+        }
+        String[] parts = condition.split("\\s+", 3);
+        if (parts.length < 2) {
+            return false;
+        }
+        String variable = parts[0];
+        String op = parts[1];
+        String value = parts.length == 3 ? unquote(parts[2]) : "";
+        String plain;
+        String secure;
+        switch (variable) {
+            case "$scheme", "$http_x_forwarded_proto" -> {
+                plain = "http";
+                secure = "https";
+            }
+            case "$https" -> {
+                plain = "";
+                secure = "on";
+            }
+            case "$server_port" -> {
+                plain = "80";
+                secure = "443";
+            }
+            default -> {
+                return false;
+            }
+        }
+        return holds(op, value, plain) && !holds(op, value, secure);
+    }
+
+    /** An nginx if comparison on a value; a regex nginx would refuse never holds. */
+    private static boolean holds(String op, String operand, String value) {
+        try {
+            return switch (op) {
+                case "=" -> value.equals(operand);
+                case "!=" -> !value.equals(operand);
+                case "~" -> Pattern.compile(operand).matcher(value).find();
+                case "~*" -> Pattern.compile(operand, Pattern.CASE_INSENSITIVE).matcher(value).find();
+                case "!~" -> !Pattern.compile(operand).matcher(value).find();
+                case "!~*" -> !Pattern.compile(operand, Pattern.CASE_INSENSITIVE).matcher(value).find();
+                default -> false;
+            };
+        } catch (PatternSyntaxException e) {
+            return false;
+        }
+    }
+
+    private static String unquote(String s) {
+        boolean quoted = s.length() >= 2 && (s.charAt(0) == '"' || s.charAt(0) == '\'') && s.charAt(s.length() - 1) == s.charAt(0);
+        return quoted ? s.substring(1, s.length() - 1) : s;
+    }
+
+    /**
+     * Whether a rewrite or location regex matches every request path (every one starts with {@code /}):
+     * {@code ^}, {@code ^/}, {@code .*}, {@code ^(.*)$}, {@code ^/(.*)$}, {@code ^.+}; not {@code ^/$}
+     * or {@code ^/(.+)$}, which miss {@code /} or everything but it.
+     */
+    static boolean matchesEveryPath(String regex) {
+        String r = regex;
+        if (r.startsWith("^")) {
+            r = r.substring(1);
+        }
+        boolean slash = r.startsWith("/");
+        if (slash) {
+            r = r.substring(1);
+            // "/?" makes the slash optional.
+            if (r.startsWith("?")) {
+                r = r.substring(1);
+                slash = false;
+            }
+        }
+        boolean end = r.endsWith("$") && !r.endsWith("\\$");
+        if (end) {
+            r = r.substring(0, r.length() - 1);
+        }
+        if (r.startsWith("(?:") && r.endsWith(")")) {
+            r = r.substring(3, r.length() - 1);
+        } else if (r.startsWith("(") && r.endsWith(")")) {
+            r = r.substring(1, r.length() - 1);
+        }
+        return switch (r) {
+            case "" -> !end;
+            case ".*", ".*?" -> true;
+            case ".+", ".+?" -> !slash;
+            default -> false;
+        };
     }
 
     /** {@code return 301 https://...}, or {@code return https://...} (a 302). */
@@ -470,13 +691,13 @@ public final class NginxCheck implements Check {
             return args.get(1).equals("/");
         }
         return args.size() == 2 && (args.getFirst().equals("~") || args.getFirst().equals("~*"))
-                && CATCH_ALL_REGEX.matcher(args.get(1)).matches();
+                && matchesEveryPath(args.get(1));
     }
 
     /** The locations of a port-80 server that serve content, for the finding's message. */
     private static String unredirected(NginxScope server) {
         List<String> serving = server.allLocations().stream()
-                .filter(l -> !l.block().arg(0).startsWith("@") && !isAcme(l) && rewritePhase(l) == Disposition.SERVES)
+                .filter(l -> !l.block().arg(0).startsWith("@") && !isAcme(l) && locationDisposition(l) == Disposition.SERVES)
                 .map(l -> String.join(" ", l.block().args())).toList();
         if (server.allLocations().isEmpty()) {
             return "";
@@ -506,8 +727,12 @@ public final class NginxCheck implements Check {
     /** Listens only on loopback addresses (a status page for local scrapers): not reachable from outside. */
     static boolean loopbackOnly(NginxScope server) {
         List<Directive> listens = server.ownAll("listen");
-        return !listens.isEmpty() && listens.stream().map(l -> l.arg(0)).allMatch(a -> a.startsWith("127.")
-                || a.startsWith("[::1]") || a.equals("localhost") || a.startsWith("localhost:") || a.startsWith("unix:"));
+        return !listens.isEmpty() && listens.stream().map(l -> l.arg(0)).allMatch(NginxCheck::isLoopback);
+    }
+
+    private static boolean isLoopback(String address) {
+        return address.startsWith("127.") || address.startsWith("[::1]") || address.equals("localhost")
+                || address.startsWith("localhost:") || address.startsWith("unix:");
     }
 
     /** The port of a listen address: {@code 80}, {@code *:80}, {@code [::]:80}, {@code 127.0.0.1} (80). */

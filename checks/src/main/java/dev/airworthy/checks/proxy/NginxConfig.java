@@ -3,8 +3,10 @@ package dev.airworthy.checks.proxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayDeque;
@@ -50,6 +52,11 @@ public final class NginxConfig {
     private static final Set<String> STOCK_FILES = Set.of("mime.types", "fastcgi_params", "fastcgi.conf", "scgi_params",
             "uwsgi_params", "proxy_params", "koi-utf", "koi-win", "win-utf", "fastcgi-php.conf", "ssl-params.conf",
             "options-ssl-nginx.conf");
+
+    /** Directives nginx accepts only with a block. */
+    private static final Set<String> BLOCK_ONLY = Set.of("if", "location", "limit_except", "http", "events");
+    /** Blocks whose entries are data (keys and values), not directives. */
+    private static final Set<String> DATA_BLOCKS = Set.of("map", "types", "geo", "split_clients", "charset_map", "match");
 
     /** One directive; {@code block} is null for a simple directive, the children for a block. */
     public record Directive(String name, List<String> args, String file, int line, int col, List<Directive> block) {
@@ -196,6 +203,9 @@ public final class NginxConfig {
         }
         for (String candidate : candidates) {
             List<String> found = matching(candidate, f -> true);
+            if (found.isEmpty()) {
+                found = symlinked(candidate, include);
+            }
             if (!found.isEmpty()) {
                 return found;
             }
@@ -230,6 +240,60 @@ public final class NginxConfig {
         }
         PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + normal.get());
         return repoFiles.stream().filter(f -> m.matches(Path.of(f)) && accept.test(f)).sorted().toList();
+    }
+
+    /**
+     * Symbolic links a path or glob names ({@code sites-enabled/site -> ../sites-available/site}), which the
+     * repository walk does not list: followed when they lead to a regular file inside the repository, with
+     * a note either way.
+     */
+    private List<String> symlinked(String candidate, Directive include) {
+        Optional<String> normal = normalize(candidate);
+        if (normal.isEmpty() || isGlob(parent(normal.get()))) {
+            return List.of();
+        }
+        String dir = parent(normal.get());
+        Path directory = root.resolve(dir);
+        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        String name = normal.get().substring(dir.isEmpty() ? 0 : dir.length() + 1);
+        PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + name);
+        List<String> out = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+            Path realRoot = root.toRealPath();
+            int looked = 0;
+            for (Path entry : entries) {
+                if (++looked > MAX_FILES) {
+                    break;
+                }
+                if (!Files.isSymbolicLink(entry) || !m.matches(entry.getFileName())) {
+                    continue;
+                }
+                String link = join(dir, entry.getFileName().toString());
+                Optional<Path> real = realPath(entry);
+                if (real.isPresent() && real.get().startsWith(realRoot) && Files.isRegularFile(real.get())) {
+                    out.add(link);
+                    notes.add("include " + include.arg(0) + " (" + include.where() + "): " + link + " is a symbolic link to "
+                            + realRoot.relativize(real.get()).toString().replace('\\', '/') + ", followed");
+                } else {
+                    notes.add("include " + include.arg(0) + " (" + include.where() + "): " + link + " is a symbolic link that does "
+                            + "not lead to a file in the repository; not followed");
+                }
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        return out.stream().sorted().toList();
+    }
+
+    private static Optional<Path> realPath(Path link) {
+        try {
+            return Optional.of(link.toRealPath());
+        } catch (IOException e) {
+            // Dangling, or a loop.
+            return Optional.empty();
+        }
     }
 
     private static boolean isGlob(String path) {
@@ -327,6 +391,11 @@ public final class NginxConfig {
                 } else if (c == ';') {
                     if (tokens.isEmpty()) {
                         throw SyntaxError.at(file, line, col, "unexpected \";\"");
+                    }
+                    Token name = tokens.getFirst();
+                    Token enclosing = stack.peek().name();
+                    if (BLOCK_ONLY.contains(name.text()) && (enclosing == null || !DATA_BLOCKS.contains(enclosing.text()))) {
+                        throw SyntaxError.at(file, name.line(), name.col(), "directive \"" + name.text() + "\" has no opening \"{\"");
                     }
                     stack.peek().children().add(directive(tokens, null));
                     tokens.clear();

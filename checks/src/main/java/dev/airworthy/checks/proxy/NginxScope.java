@@ -2,7 +2,9 @@ package dev.airworthy.checks.proxy;
 
 import dev.airworthy.checks.proxy.NginxConfig.Directive;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,6 +17,7 @@ final class NginxScope {
     private final Directive block;
     private final List<Directive> directives;
     private final NginxScope parent;
+    private Map<String, List<Directive>> byName;
 
     NginxScope(Directive block, List<Directive> directives, NginxScope parent) {
         this.block = block;
@@ -36,11 +39,26 @@ final class NginxScope {
     }
 
     Optional<Directive> own(String name) {
-        return directives.stream().filter(d -> d.name().equals(name)).findFirst();
+        return ownAll(name).stream().findFirst();
     }
 
     List<Directive> ownAll(String name) {
-        return directives.stream().filter(d -> d.name().equals(name)).toList();
+        return byName().getOrDefault(name, List.of());
+    }
+
+    /**
+     * This level's directives by name, built on first use: a server with many thousands of locations
+     * is looked up once per location (inheritance), which must not read all its directives each time.
+     */
+    private Map<String, List<Directive>> byName() {
+        if (byName == null) {
+            Map<String, List<Directive>> index = new HashMap<>();
+            for (Directive d : directives) {
+                index.computeIfAbsent(d.name(), k -> new ArrayList<>()).add(d);
+            }
+            byName = index;
+        }
+        return byName;
     }
 
     /** The directive at the nearest level, this one first. */

@@ -103,15 +103,45 @@ public final class RepoTree {
         return filter(f -> wanted.contains(f.name().toLowerCase(Locale.ROOT)));
     }
 
-    /** Files whose relative path matches a glob such as {@code **}{@code /Dockerfile} or {@code k8s/*.yaml}. */
+    /**
+     * Files whose relative path matches a glob such as {@code **}{@code /Dockerfile} or {@code k8s/*.yaml}.
+     * A {@code **}{@code /} segment matches zero or more directories, as in .gitignore and most tools
+     * ({@code k8s/**}{@code /*.yaml} matches {@code k8s/a.yaml}); Java's glob alone wants at least one.
+     */
     public List<RepoFile> glob(String glob) {
-        PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + glob);
-        // A leading "**/" should also match at the root, as in .gitignore and most tools.
-        PathMatcher atRoot = glob.startsWith("**/") ? FileSystems.getDefault().getPathMatcher("glob:" + glob.substring(3)) : null;
+        List<PathMatcher> matchers = globVariants(glob).stream()
+                .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
         return filter(f -> {
             Path p = Path.of(f.path());
-            return m.matches(p) || (atRoot != null && atRoot.matches(p));
+            return matchers.stream().anyMatch(m -> m.matches(p));
         });
+    }
+
+    /** The glob with each {@code **}{@code /} segment kept or dropped, every combination (at most 2^8). */
+    static List<String> globVariants(String glob) {
+        List<String> out = new ArrayList<>(List.of(glob));
+        int from = 0;
+        for (int n = 0; n < 8; n++) {
+            int at = glob.indexOf("**/", from);
+            while (at > 0 && glob.charAt(at - 1) != '/') {
+                at = glob.indexOf("**/", at + 1);
+            }
+            if (at < 0) {
+                break;
+            }
+            final int cut = at;
+            out.addAll(out.stream().map(g -> dropSegmentAt(g, glob, cut)).toList());
+            from = at + 3;
+        }
+        return out;
+    }
+
+    /** {@code variant} with the {@code **}{@code /} found at {@code at} in {@code glob} removed. */
+    private static String dropSegmentAt(String variant, String glob, int at) {
+        // Variants only ever lose text before "at", so the segment is the same distance from the end.
+        int fromEnd = glob.length() - at;
+        int i = variant.length() - fromEnd;
+        return variant.substring(0, i) + variant.substring(i + 3);
     }
 
     public List<RepoFile> filter(Predicate<RepoFile> p) {

@@ -30,6 +30,9 @@ public final class SecretValues {
     private static final Pattern PLACEHOLDER_WORDS = Pattern.compile(
             "(?i)change[_-]?me|change[_-]?this|replace[_-]?me|replace[_-]?with|your[_-]|<[^>]{1,80}>|\\bxxx+|\\btodo\\b|"
                     + "placeholder|dummy|sample|example|insecure|not[_-]?a[_-]?secret|fixme|\\.\\.\\.");
+    // Compiled once: the secret scanner splits names on hot paths.
+    private static final Pattern CAMEL_HUMP = Pattern.compile("([a-z0-9])([A-Z])");
+    private static final Pattern NOT_WORD = Pattern.compile("[^A-Z0-9]+");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{[^}]{1,200}}|\\$[A-Za-z_][A-Za-z0-9_]{0,100}|\\{\\{[^}]{1,200}}}");
 
     private SecretValues() {
@@ -64,8 +67,8 @@ public final class SecretValues {
 
     /** Splits {@code DB_PASSWORD}, {@code db-password}, {@code dbPassword} into upper-case words. */
     static String[] words(String name) {
-        String spaced = name.replaceAll("([a-z0-9])([A-Z])", "$1_$2");
-        return java.util.Arrays.stream(spaced.toUpperCase(Locale.ROOT).split("[^A-Z0-9]+"))
+        String spaced = CAMEL_HUMP.matcher(name).replaceAll("$1_$2");
+        return java.util.Arrays.stream(NOT_WORD.split(spaced.toUpperCase(Locale.ROOT)))
                 .filter(w -> !w.isEmpty()).toArray(String[]::new);
     }
 

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +29,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * A read-only view of a YAML node that remembers where it came from, so findings in compose files
  * and Kubernetes manifests can name a file and line. Merge keys ({@code <<: *defaults}), which
  * compose files use a lot, are applied by {@link #get} and {@link #entries}; explicit keys win.
+ * A key written twice in one mapping counts with its last value, as kubectl (YAML to JSON) reads it.
  * Navigation is lazy, so an alias bomb costs nothing unless walked, and {@link #MAX_DEPTH} bounds
  * every walk through recursive aliases.
  */
@@ -106,6 +109,14 @@ public final class YamlNode {
         return node instanceof ScalarNode;
     }
 
+    /**
+     * Whether this is a plain (unquoted, not block) scalar: one YAML may read as a number or boolean.
+     * A quoted {@code "3"} is a string whatever it holds.
+     */
+    public boolean isPlain() {
+        return node instanceof ScalarNode s && s.isPlain();
+    }
+
     /** A scalar's text, or null for collections. YAML {@code null} / {@code ~} / empty give null too. */
     public String text() {
         if (node instanceof ScalarNode s) {
@@ -137,6 +148,7 @@ public final class YamlNode {
             return null;
         }
         Integer merged = null;
+        Integer explicit = null;
         for (NodeTuple t : m.getValue()) {
             if (t.getKeyNode() instanceof ScalarNode k) {
                 if (isMergeKey(k)) {
@@ -145,11 +157,12 @@ public final class YamlNode {
                         merged = merged != null ? merged : keyLine(source, key, depth + 1, visited);
                     }
                 } else if (k.getValue().equals(key)) {
-                    return k.getStartMark().map(mark -> mark.getLine() + 1).orElse(null);
+                    // The last of duplicate keys counts, as in get().
+                    explicit = k.getStartMark().map(mark -> mark.getLine() + 1).orElse(null);
                 }
             }
         }
-        return merged;
+        return explicit != null ? explicit : merged;
     }
 
     /** {@link #get} along a path of keys. */
@@ -197,18 +210,28 @@ public final class YamlNode {
         if (!(node instanceof MappingNode m) || depth > MAX_DEPTH || !visited.add(node)) {
             return null;
         }
-        YamlNode merged = null;
+        Node explicit = null;
+        List<Node> merges = new ArrayList<>();
         for (NodeTuple t : m.getValue()) {
             if (t.getKeyNode() instanceof ScalarNode k) {
-                if (k.getValue().equals(key) && !isMergeKey(k)) {
-                    return new YamlNode(file, t.getValueNode());
-                }
-                if (isMergeKey(k) && merged == null) {
-                    merged = lookupInMerge(t.getValueNode(), key, depth + 1, visited);
+                if (isMergeKey(k)) {
+                    merges.add(t.getValueNode());
+                } else if (k.getValue().equals(key)) {
+                    // A key written twice: the last value counts, as kubectl (YAML to JSON) and entries() read it.
+                    explicit = t.getValueNode();
                 }
             }
         }
-        return merged;
+        if (explicit != null) {
+            return new YamlNode(file, explicit);
+        }
+        for (Node merge : merges) {
+            YamlNode found = lookupInMerge(merge, key, depth + 1, visited);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
     }
 
     private YamlNode lookupInMerge(Node value, String key, int depth, Set<Node> visited) {
@@ -247,6 +270,33 @@ public final class YamlNode {
             collect(merge, inherited, depth + 1, visited);
             inherited.forEach(out::putIfAbsent);
         }
+    }
+
+    /**
+     * Whether a mapping anywhere below has a key that is itself a mapping or sequence. Configuration
+     * never has one; a Go template's {@code {{ .Values.x }}} left unquoted parses as exactly that.
+     * Each node is looked at once (aliases share nodes), without recursion.
+     */
+    public boolean hasCollectionKey() {
+        Set<Node> visited = visitedSet();
+        Deque<Node> todo = new ArrayDeque<>(List.of(node));
+        while (!todo.isEmpty()) {
+            Node n = todo.pop();
+            if (!visited.add(n)) {
+                continue;
+            }
+            if (n instanceof MappingNode m) {
+                for (NodeTuple t : m.getValue()) {
+                    if (!(t.getKeyNode() instanceof ScalarNode)) {
+                        return true;
+                    }
+                    todo.push(t.getValueNode());
+                }
+            } else if (n instanceof SequenceNode s) {
+                s.getValue().forEach(todo::push);
+            }
+        }
+        return false;
     }
 
     private static boolean isMergeKey(ScalarNode k) {

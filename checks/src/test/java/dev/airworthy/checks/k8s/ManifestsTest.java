@@ -1,6 +1,7 @@
 package dev.airworthy.checks.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.airworthy.checks.fixture.Checklists;
 import dev.airworthy.checks.repo.RepoTree;
@@ -9,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +82,43 @@ class ManifestsTest {
                 "item 'a': files: '../infra/k8s' leaves the repository; paths are relative to its root",
                 "item 'a': files: '/etc/kubernetes' leaves the repository; paths are relative to its root",
                 "item 'b': min must be at least 1");
+    }
+
+    @Test
+    void nestingTooDeepToParseIsAnErrorOnlyInAManifest() throws IOException {
+        write("d.yaml", "apiVersion: v1\nkind: Service\nmetadata: { name: a }\n");
+        write("data/deep.yaml", "# apiVersion kind\nfoo: " + "[".repeat(200_000) + "\n");
+        RepoTree tree = RepoTree.walk(repo);
+        Manifests set = Manifests.read(tree, List.of());
+        assertThat(set.errors).isEmpty();
+        assertThat(set.objects).extracting(Manifests.KubeObject::name).containsExactly("a");
+        write("k8s/deep.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\ndata:\n  a: " + "[".repeat(200_000) + "\n");
+        assertThat(Manifests.read(RepoTree.walk(repo), List.of()).errors).containsExactly("k8s/deep.yaml: nested too deeply to parse");
+    }
+
+    @Test
+    void bracesAtTheEndOfAHugeFileCostOnePass() throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 40_000; i++) {
+            b.append("apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c").append(i).append(" }\n---\n");
+        }
+        b.append("apiVersion: v1\nkind: ConfigMap\nmetadata: { name: last }\ndata: { a: \"{{x}}\" }\n");
+        write("many.yaml", b.toString());
+        RepoTree tree = RepoTree.walk(repo);
+        // Scanning for {{ from each document to the end of the file took minutes here.
+        Manifests m = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Manifests.read(tree, List.of()));
+        assertThat(m.objects).hasSize(40_001);
+        assertThat(m.templated).isEmpty();
+    }
+
+    @Test
+    void aFileBrokenBeforeItsFirstBracesIsBrokenNotTemplated() throws IOException {
+        write("broken.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: [oops\ndata:\n  a: \"{{ x }}\"\n");
+        write("template.yaml", "{{- if .Values.on }}\napiVersion: v1\nkind: ConfigMap\n{{- end }}\n");
+        write("broken-later.yaml", "apiVersion: v1\nkind: ConfigMap\ndata: { a: \"{{ x }}\" }\n---\napiVersion: v1\nkind: [oops\n");
+        Manifests m = Manifests.read(RepoTree.walk(repo), List.of());
+        assertThat(m.templated).containsExactly("template.yaml");
+        assertThat(m.errors).hasSize(2).allSatisfy(e -> assertThat(e).startsWith("broken"));
     }
 
     private void write(String path, String text) throws IOException {

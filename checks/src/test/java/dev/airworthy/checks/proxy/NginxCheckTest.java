@@ -3,6 +3,7 @@ package dev.airworthy.checks.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.airworthy.checks.fixture.Checklists;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class NginxCheckTest {
@@ -35,5 +36,35 @@ class NginxCheckTest {
                 .containsExactly(
                         "item 'a': file: '/etc/nginx/nginx.conf' leaves the repository; paths are relative to its root",
                         "item 'a': file: 'conf/../../x.conf' leaves the repository; paths are relative to its root");
+    }
+
+    @Test
+    void aRewriteRedirectsEverythingOnlyWhenItsRegexMatchesEveryPath() {
+        assertThat(List.of("^", "^/", "/", ".*", "^.*$", "^(.*)$", "^/(.*)$", "^/?(.*)$", "^(.+)$", "^/.*", "(?:.*)"))
+                .allSatisfy(r -> assertThat(NginxCheck.matchesEveryPath(r)).as(r).isTrue());
+        assertThat(List.of("^/$", "^/(.+)$", "/.+", "^$", "/$", "^/api/(.*)$", "^/(.*)\\$"))
+                .allSatisfy(r -> assertThat(NginxCheck.matchesEveryPath(r)).as(r).isFalse());
+    }
+
+    @Test
+    void onlyConditionsThatHoldForPlainHttpCount() throws NginxConfig.SyntaxError {
+        String conditions = """
+                if ($scheme = http) {}
+                if ($scheme != "https") {}
+                if ($http_x_forwarded_proto != 'https') {}
+                if ($http_x_forwarded_proto = http) {}
+                if ($https = "") {}
+                if ($https != on) {}
+                if ($server_port = 80) {}
+                if ($http_x_forwarded_proto !~* ^https$) {}
+                if ($scheme = https) {}
+                if ($scheme != http) {}
+                if ($https = on) {}
+                if ($http_x_forwarded_proto ~ http) {}
+                if ($host = example.com) {}
+                if ($scheme ~ "[") {}
+                """;
+        List<Boolean> plain = NginxConfig.parse(conditions, "n.conf").stream().map(NginxCheck::onPlainHttp).toList();
+        assertThat(plain).containsExactly(true, true, true, true, true, true, true, true, false, false, false, false, false, false);
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.airworthy.checks.proxy.NginxConfig.Directive;
 import dev.airworthy.checks.proxy.NginxConfig.Loaded;
 import dev.airworthy.checks.proxy.NginxConfig.SyntaxError;
+import dev.airworthy.checks.repo.RepoTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,6 +132,36 @@ class NginxConfigTest {
         assertThatThrownBy(() -> load("main.conf")).hasMessageContaining("exceed 256 files");
         Files.write(repo.resolve("big.conf"), new byte[(int) NginxConfig.MAX_FILE_BYTES + 1]);
         assertThatThrownBy(() -> load("big.conf")).hasMessageContaining("big.conf: larger than 1024 KiB");
+    }
+
+    @Test
+    void blockDirectivesWithoutABlockAreSyntaxErrorsButMapEntriesAreData() throws SyntaxError {
+        assertThatThrownBy(() -> NginxConfig.parse("location / {\n  if ($a); root /x;\n}\n", "n.conf"))
+                .hasMessage("n.conf:2:3: directive \"if\" has no opening \"{\"");
+        assertThat(NginxConfig.parse("map $uri $x { location 1; if 2; }", "n.conf").getFirst().block()).hasSize(2);
+    }
+
+    @Test
+    void symbolicLinksToFilesInTheRepositoryAreFollowedOthersNoted(@TempDir Path elsewhere) throws Exception {
+        write("nginx.conf", "http { include /etc/nginx/sites-enabled/*; }\n");
+        write("sites-available/site", "server { listen 80; }\n");
+        Files.createDirectories(repo.resolve("sites-enabled"));
+        Files.createSymbolicLink(repo.resolve("sites-enabled/site"), Path.of("../sites-available/site"));
+        Path outside = Files.writeString(elsewhere.resolve("outside.conf"), "server { listen 81; }\n");
+        Files.createSymbolicLink(repo.resolve("sites-enabled/outside"), outside);
+        Files.createSymbolicLink(repo.resolve("sites-enabled/dangling"), Path.of("../nothing"));
+        List<String> files = RepoTree.walk(repo).files().stream().map(RepoTree.RepoFile::path).toList();
+        assertThat(files).containsExactly("nginx.conf", "sites-available/site");
+        Loaded l = NginxConfig.load(repo, files, "nginx.conf");
+        assertThat(l.files()).containsExactly("nginx.conf", "sites-enabled/site");
+        assertThat(l.directives().getFirst().block()).extracting(Directive::name).containsExactly("server");
+        assertThat(l.notes()).contains(
+                "include /etc/nginx/sites-enabled/* (nginx.conf:1): sites-enabled/site is a symbolic link to sites-available/site, followed",
+                "include /etc/nginx/sites-enabled/* (nginx.conf:1): sites-enabled/outside is a symbolic link that does not lead to a "
+                        + "file in the repository; not followed",
+                "include /etc/nginx/sites-enabled/* (nginx.conf:1): sites-enabled/dangling is a symbolic link that does not lead to "
+                        + "a file in the repository; not followed");
+        assertThat(l.missing()).isEmpty();
     }
 
     private Loaded load(String main) throws SyntaxError, IOException {

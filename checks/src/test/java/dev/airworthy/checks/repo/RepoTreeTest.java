@@ -66,6 +66,23 @@ class RepoTreeTest {
     }
 
     @Test
+    void doubleStarSegmentsAnywhereMatchZeroOrMoreDirectories() throws Exception {
+        write("k8s/a.yaml", "x");
+        write("k8s/apps/b.yaml", "x");
+        write("k8s/apps/deep/c.yaml", "x");
+        write("k8s/apps/deep/base/d.yaml", "x");
+        write("other/e.yaml", "x");
+        RepoTree t = RepoTree.walk(dir);
+        assertThat(t.glob("k8s/**/*.yaml")).extracting(RepoTree.RepoFile::path)
+                .containsExactly("k8s/a.yaml", "k8s/apps/b.yaml", "k8s/apps/deep/base/d.yaml", "k8s/apps/deep/c.yaml");
+        assertThat(t.glob("**/apps/**/base/*.yaml")).extracting(RepoTree.RepoFile::path).containsExactly("k8s/apps/deep/base/d.yaml");
+        assertThat(t.glob("k8s/**/deep/**/*.yaml")).extracting(RepoTree.RepoFile::path)
+                .containsExactly("k8s/apps/deep/base/d.yaml", "k8s/apps/deep/c.yaml");
+        // A "**" that is part of a name is not a directory segment.
+        assertThat(RepoTree.globVariants("a**/b")).containsExactly("a**/b");
+    }
+
+    @Test
     void trackedFilesComeFromTheGitIndexRelativeToASubdirectoryRoot() throws Exception {
         write("service/.env", "A=1");
         write("service/app.py", "x");

@@ -61,4 +61,45 @@ class YamlNodeTest {
                 .isInstanceOf(YamlNode.YamlSyntaxError.class)
                 .hasMessageStartingWith("deep.yaml");
     }
+
+    @Test
+    void aKeyWrittenTwiceCountsWithItsLastValueEverywhere() throws Exception {
+        YamlNode doc = YamlNode.parseAll("""
+                base: &base
+                  image: app:1.0
+                c:
+                  <<: *base
+                  image: app:1.1
+                  privileged: false
+                  privileged: true
+                  image: app:latest
+                """, "d.yaml").getFirst();
+        YamlNode c = doc.get("c").orElseThrow();
+        assertThat(c.textAt("image")).hasValue("app:latest");
+        assertThat(doc.textAt("c", "privileged")).hasValue("true");
+        assertThat(c.entries()).extractingByKey("image").extracting(YamlNode::text).isEqualTo("app:latest");
+        assertThat(c.keyLine("image")).hasValue(8);
+        assertThat(c.keyLine("privileged")).hasValue(7);
+    }
+
+    @Test
+    void onlyUnquotedScalarsArePlain() throws Exception {
+        YamlNode doc = YamlNode.parseAll("a: 3\nb: \"3\"\nc: '3'\nd: |\n  3\ne: [3]\n", "p.yaml").getFirst();
+        assertThat(doc.get("a").orElseThrow().isPlain()).isTrue();
+        assertThat(List.of("b", "c", "d", "e")).allSatisfy(k -> assertThat(doc.get(k).orElseThrow().isPlain()).isFalse());
+    }
+
+    @Test
+    void unquotedTemplateBracesParseAsCollectionKeysAndQuotedOnesDoNot() throws Exception {
+        List<YamlNode> docs = YamlNode.parseAll("""
+                spec:
+                  replicas: {{ .Values.replicas }}
+                ---
+                spec:
+                  env: [{ name: LOG, value: "{{.Time}}" }]
+                  note: plain {{ text }}
+                """, "t.yaml");
+        assertThat(docs.get(0).hasCollectionKey()).isTrue();
+        assertThat(docs.get(1).hasCollectionKey()).isFalse();
+    }
 }

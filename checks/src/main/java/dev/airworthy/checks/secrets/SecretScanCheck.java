@@ -1,0 +1,326 @@
+package dev.airworthy.checks.secrets;
+
+import com.google.auto.service.AutoService;
+import dev.airworthy.check.Category;
+import dev.airworthy.check.Check;
+import dev.airworthy.check.CheckContext;
+import dev.airworthy.check.CheckInfo;
+import dev.airworthy.check.CheckResult;
+import dev.airworthy.check.Finding;
+import dev.airworthy.check.NotApplicable;
+import dev.airworthy.check.Outcome;
+import dev.airworthy.check.Param;
+import dev.airworthy.check.ParamType;
+import dev.airworthy.check.Params;
+import dev.airworthy.check.Severity;
+import dev.airworthy.checks.repo.RepoTree;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
+
+@AutoService(Check.class)
+@CheckInfo(
+        id = "secrets.scan",
+        title = "No secrets in the repository",
+        category = Category.REPOSITORY,
+        severity = Severity.CRITICAL,
+        summary = """
+                Scans every file of the repository (`.gitignore` honoured, vendored directories and binaries \
+                skipped) for credentials: cloud keys (`aws-access-key-id`, `aws-secret-access-key`, \
+                `google-api-key`, `azure-storage-key`), forge tokens (`github-pat`, `github-fine-grained-pat`, \
+                `github-app-token`, `github-oauth`, `gitlab-pat`), chat and mail (`slack-bot-token`, \
+                `slack-user-token`, `slack-webhook`, `sendgrid-api-key`, `twilio-api-key`), payment \
+                (`stripe-live-key`), package registries (`npm-token`, `pypi-token`), AI providers \
+                (`openai-api-key`, `anthropic-api-key`), private keys (`private-key-rsa`, `private-key-ec`, \
+                `private-key-dsa`, `private-key-openssh`, `private-key-pgp`, `private-key-pkcs8`, encrypted ones \
+                included), `jwt`, `connection-url-password`, and `generic-password`, `generic-secret`, \
+                `generic-token` (a value assigned to a name that says it is a secret, reported only when it \
+                looks generated: long enough, mixed, high entropy). Findings are `secrets.scan.<rule>` with \
+                file and line; the secret is shown only as a prefix and its length. Not reported: placeholders \
+                (`<...>`, `${...}`, `your_...`, `changeme`), vendors' documented example keys \
+                (`AKIAIOSFODNN7EXAMPLE`, the jwt.io sample token, Azurite's key), GitHub and npm tokens whose \
+                CRC32 tail does not match, UUIDs, hashes in lockfiles, base64 in `data:` URIs, and the context \
+                rules on lines over 2,000 characters (minified code). A line containing `airworthy:allow` is not \
+                reported. It reads each file once, runs one automaton over every rule's keywords before any \
+                pattern, and uses every core; `bench/secrets-scan` measures it on a generated 200 MB tree.""",
+        rationale = """
+                A credential in a repository is readable by everyone with a clone, forever: in forks, CI \
+                caches, laptops and the history. Attackers scan public pushes within minutes; a private \
+                repository leaks through the next contractor, backup or compromised token. Going live is \
+                when such keys start guarding real data.""",
+        remediation = """
+                Revoke the credential first (it is in the history, deleting the line is not enough), issue a \
+                new one and load it from the environment or a secret manager (`${VAR}` references are \
+                fine). For findings that are not secrets, or accepted for now: `airworthy:allow` on the line, \
+                `allow-paths` for fixtures and test data, `allow-regex` for known test values, or a baseline \
+                written by `airworthy baseline` (entries are keyed by rule and secret, not line; stale entries \
+                are listed in the evidence).""",
+        example = """
+                - id: no-secrets
+                  title: No credentials committed
+                  check: secrets.scan
+                  with:
+                    allow-paths: ["test/fixtures/**"]
+                    baseline: .airworthy/secrets-baseline.json""",
+        references = {
+            "https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/",
+            "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/security-creds.html"
+        },
+        params = {
+            @Param(name = "allow-paths", type = ParamType.STRING_LIST,
+                    description = "Globs of files not to scan, relative to the repository root: `test/fixtures/**`, "
+                            + "`**/*.snap`; a glob without `/` matches the file name in any directory."),
+            @Param(name = "allow-regex", type = ParamType.STRING_LIST,
+                    description = "Patterns over the secret itself; a finding whose secret contains a match is not reported."),
+            @Param(name = "baseline", description = "A baseline file (relative to the checklist) of accepted findings, "
+                    + "written by `airworthy baseline`; it must exist when named."),
+            @Param(name = "rules", type = ParamType.STRING_LIST,
+                    description = "Run only these rules (ids as listed above; default: all)."),
+            @Param(name = "exclude-rules", type = ParamType.STRING_LIST, description = "Rules not to run."),
+            @Param(name = "max-file-size", defaultValue = "5MB",
+                    description = "Larger files are not scanned; they are listed in the evidence (`512KB`, `20MB`).")
+        })
+public final class SecretScanCheck implements Check {
+    private static final int SHOWN_FINDINGS = 500;
+    private static final Pattern SIZE = Pattern.compile("(?i)\\s*(\\d{1,12})\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\\s*");
+
+    @Override
+    public CheckResult run(CheckContext ctx) throws IOException, InterruptedException {
+        Params p = ctx.params();
+        Outcome out = new Outcome();
+        SecretBaseline baseline = null;
+        Optional<Path> baselineFile = baselineFile(p, ctx.checklistDir());
+        if (baselineFile.isPresent()) {
+            Path file = baselineFile.get();
+            if (!Files.isRegularFile(file)) {
+                return out.error("baseline " + p.string("baseline") + " does not exist (" + file
+                        + "); write it with: airworthy baseline");
+            }
+            try {
+                baseline = SecretBaseline.read(file, p.string("baseline"));
+            } catch (SecretBaseline.Invalid e) {
+                return out.error(e.getMessage());
+            }
+        }
+        RepoTree tree = RepoTree.of(ctx);
+        if (tree.files().isEmpty()) {
+            throw new NotApplicable("the repository has no files to scan");
+        }
+        Duration left = ctx.remaining();
+        // Stop a little early, so the item reports how far it got rather than being cut off by the runner.
+        Duration margin = Duration.ofMillis(Math.min(1000, Math.max(50, left.toMillis() / 20)));
+        SecretScanner.Report r = scanner(p).scan(tree.files(), System.nanoTime() + left.minus(margin).toNanos());
+
+        out.evidence(String.format(Locale.ROOT, "scanned %s (%.1f MB) in %.2f s: %.0f MB/s on %d threads, %d rules",
+                files(r.filesScanned()), r.bytesScanned() / 1e6, r.seconds(), r.megabytesPerSecond(), threads(), rules(p).size()));
+        out.metric("files_scanned", r.filesScanned());
+        out.metric("scanned_mb", Math.round(r.bytesScanned() / 1e5) / 10.0);
+        out.metric("scan_mb_per_s", Math.round(r.megabytesPerSecond()));
+        out.metric("scan_ms", Math.round(r.nanos() / 1e6));
+        if (r.binaries() > 0) {
+            out.evidence("skipped " + r.binaries() + " binary file(s) (a NUL byte in the first 8 KiB)");
+        }
+        if (r.allowedPaths() > 0) {
+            out.evidence(r.allowedPaths() + " file(s) left out by allow-paths " + p.list("allow-paths"));
+        }
+        if (!r.tooLarge().isEmpty()) {
+            out.evidence("not scanned, larger than max-file-size " + p.string("max-file-size") + ": " + list(r.tooLarge().stream()
+                    .map(f -> String.format(Locale.ROOT, "%s (%.1f MB)", f.path(), f.size() / 1e6)).toList()));
+        }
+        if (!r.unreadable().isEmpty()) {
+            out.evidence("could not read: " + list(r.unreadable()));
+        }
+        if (r.allowedInline() > 0) {
+            out.evidence(r.allowedInline() + " finding(s) on lines marked airworthy:allow");
+        }
+        if (r.allowedRegex() > 0) {
+            out.evidence(r.allowedRegex() + " finding(s) matched by allow-regex");
+        }
+
+        List<SecretScanner.Finding> found = new ArrayList<>();
+        int baselined = 0;
+        Set<String> seen = new LinkedHashSet<>();
+        for (SecretScanner.Finding f : r.findings()) {
+            seen.add(f.fingerprint());
+            if (baseline != null && baseline.contains(f.fingerprint())) {
+                baselined++;
+            } else {
+                found.add(f);
+            }
+        }
+        if (baseline != null) {
+            out.evidence("baseline " + p.string("baseline") + ": " + baseline.entries().size() + " entr"
+                    + (baseline.entries().size() == 1 ? "y" : "ies") + "; " + baselined + " finding(s) baselined");
+            List<String> stale = baseline.entries().stream().filter(e -> !seen.contains(e.fingerprint()))
+                    .map(e -> e.rule() + " recorded at " + e.file() + ":" + e.line() + " (" + e.masked() + ", "
+                            + e.fingerprint().substring(0, 12) + ")")
+                    .toList();
+            if (!stale.isEmpty() && r.finished()) {
+                out.evidence("stale baseline entries, found no more (remove them): " + list(stale));
+            }
+            out.metric("baselined_findings", baselined);
+        }
+        for (SecretScanner.Finding f : found.subList(0, Math.min(found.size(), SHOWN_FINDINGS))) {
+            out.finding(Finding.fail(f.rule().findingRule(), f.rule().description() + " " + f.masked()).at(f.path(), f.line()));
+        }
+        int hidden = found.size() - Math.min(found.size(), SHOWN_FINDINGS) + r.moreFindings();
+        if (hidden > 0) {
+            out.evidence(hidden + " more finding(s) not listed");
+        }
+
+        if (!r.finished()) {
+            return out.error("scan did not finish by its deadline: " + r.filesDone() + " of " + files(r.files())
+                    + (found.isEmpty() ? "" : " (" + found.size() + " secret(s) found so far)"));
+        }
+        String notScanned = r.tooLarge().isEmpty() ? ""
+                : "; " + r.tooLarge().size() + " file(s) over max-file-size not scanned";
+        if (found.isEmpty() && !r.unreadable().isEmpty()) {
+            return out.error("could not read " + r.unreadable().size() + " file(s): " + r.unreadable().getFirst());
+        }
+        if (r.filesScanned() == 0) {
+            // Nothing was judged: no pass. Files too large to read are a question left open, the rest is nothing to scan.
+            if (!r.tooLarge().isEmpty()) {
+                return out.error("no file was scanned: " + r.tooLarge().size() + " over max-file-size "
+                        + p.string("max-file-size") + ", e.g. " + r.tooLarge().getFirst().path());
+            }
+            return out.skipped("no text file to scan (" + files(tree.files().size()) + ": binary, empty or left out by allow-paths)");
+        }
+        if (found.isEmpty()) {
+            return out.result(String.format(Locale.ROOT, "no secrets in %s (%.1f MB)%s%s", files(r.filesScanned()),
+                    r.bytesScanned() / 1e6, baselined > 0 ? "; " + baselined + " baselined" : "", notScanned));
+        }
+        long fileCount = found.stream().map(SecretScanner.Finding::path).distinct().count();
+        String first = found.stream().limit(3)
+                .map(f -> f.rule().description() + " " + f.masked() + " at " + f.path() + ":" + f.line())
+                .collect(Collectors.joining("; "));
+        return out.result("").withMessage(found.size() + " secret(s) in " + files(fileCount) + ": " + first
+                + (found.size() > 3 ? "; and " + (found.size() - 3) + " more" : "")
+                + (baselined > 0 ? " (" + baselined + " baselined)" : "") + notScanned);
+    }
+
+    /** The scanner an item's parameters describe. */
+    public static SecretScanner scanner(Params p) {
+        List<Pattern> allow = p.list("allow-regex").stream().map(Pattern::compile).toList();
+        return new SecretScanner(new SecretScanner.Options(rules(p), allowPaths(p.list("allow-paths")), allow,
+                size(p.string("max-file-size")), threads()));
+    }
+
+    /** The baseline file an item names, resolved against the checklist's directory. */
+    public static Optional<Path> baselineFile(Params p, Path checklistDir) {
+        return p.optionalString("baseline").map(b -> checklistDir.resolve(b).normalize());
+    }
+
+    private static int threads() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    static List<SecretRule> rules(Params p) {
+        List<String> only = p.list("rules");
+        List<String> excluded = p.list("exclude-rules");
+        return SecretRules.ALL.stream()
+                .filter(r -> only.isEmpty() || only.stream().anyMatch(id -> SecretRules.byId(id).orElse(null) == r))
+                .filter(r -> excluded.stream().noneMatch(id -> SecretRules.byId(id).orElse(null) == r))
+                .toList();
+    }
+
+    /**
+     * Globs over paths relative to the root; {@code **}{@code /x} also matches {@code x} at the root, and a
+     * glob without {@code /} matches the file name in any directory, as in {@code .gitignore}.
+     */
+    static Predicate<String> allowPaths(List<String> globs) {
+        List<Predicate<String>> tests = new ArrayList<>();
+        for (String g : globs) {
+            PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + g);
+            if (!g.contains("/")) {
+                tests.add(path -> m.matches(Path.of(path.substring(path.lastIndexOf('/') + 1))));
+            } else {
+                PathMatcher atRoot = g.startsWith("**/") ? FileSystems.getDefault().getPathMatcher("glob:" + g.substring(3)) : null;
+                tests.add(path -> m.matches(Path.of(path)) || atRoot != null && atRoot.matches(Path.of(path)));
+            }
+        }
+        return path -> tests.stream().anyMatch(t -> t.test(path));
+    }
+
+    /** {@code 5MB}, {@code 512KB}, {@code 1048576}: binary multiples. */
+    static long size(String text) {
+        Matcher m = SIZE.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("expected a size such as 5MB or 512KB, got '" + text + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+        int shift = switch (unit.charAt(0)) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            default -> 0;
+        };
+        try {
+            return Math.multiplyExact(n, 1L << shift);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("size out of range: '" + text + "'");
+        }
+    }
+
+    private static String files(long n) {
+        return n + (n == 1 ? " file" : " files");
+    }
+
+    private static String list(List<String> items) {
+        int shown = Math.min(items.size(), 10);
+        return String.join(", ", items.subList(0, shown)) + (items.size() > shown ? ", and " + (items.size() - shown) + " more" : "");
+    }
+
+    @Override
+    public List<String> validate(Params p) {
+        List<String> problems = new ArrayList<>();
+        for (String name : List.of("rules", "exclude-rules")) {
+            for (String id : p.list(name)) {
+                if (SecretRules.byId(id).isEmpty()) {
+                    problems.add(name + ": no rule '" + id + "' (rules: "
+                            + SecretRules.ALL.stream().map(SecretRule::id).collect(Collectors.joining(", ")) + ")");
+                }
+            }
+        }
+        if (problems.isEmpty() && rules(p).isEmpty()) {
+            problems.add("rules and exclude-rules leave no rule to run");
+        }
+        for (String regex : p.list("allow-regex")) {
+            try {
+                Pattern.compile(regex);
+            } catch (PatternSyntaxException e) {
+                problems.add("allow-regex '" + regex + "': " + e.getDescription());
+            }
+        }
+        for (String glob : p.list("allow-paths")) {
+            try {
+                FileSystems.getDefault().getPathMatcher("glob:" + glob);
+            } catch (IllegalArgumentException e) {
+                problems.add("allow-paths '" + glob + "': " + e.getMessage());
+            }
+        }
+        try {
+            if (size(p.string("max-file-size")) <= 0) {
+                problems.add("max-file-size must be more than 0");
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add("max-file-size: " + e.getMessage());
+        }
+        return problems;
+    }
+}

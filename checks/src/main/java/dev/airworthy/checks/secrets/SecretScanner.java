@@ -1,0 +1,545 @@
+package dev.airworthy.checks.secrets;
+
+import dev.airworthy.checks.repo.RepoTree.RepoFile;
+import dev.airworthy.checks.secrets.SecretRule.Candidate;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds secrets in a list of files, grep-fast: every file is read once as bytes, binaries (a NUL in
+ * the first 8 KiB) are skipped, and one automaton over every rule's keywords runs before any
+ * pattern; a rule's pattern then runs only in the bytes around its keywords' occurrences. Files are
+ * shared out to a fixed pool of platform threads, one per core, each with one reusable buffer, so
+ * memory stays at threads × {@code maxFileSize} however large the tree.
+ */
+public final class SecretScanner {
+    /** Bytes read to decide whether a file is binary, as git and grep do. */
+    static final int BINARY_PROBE = 8192;
+    /** Marker that suppresses the findings of its line. */
+    static final byte[] ALLOW_MARKER = "airworthy:allow".getBytes(StandardCharsets.US_ASCII);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final byte[] DATA_URI_MARKER = ";base64,".getBytes(StandardCharsets.US_ASCII);
+    /** At most this many findings are kept; more are counted. */
+    static final int MAX_FINDINGS = 10_000;
+
+    /**
+     * How to scan.
+     *
+     * @param rules       the rules to apply
+     * @param allowPath   files not to scan at all
+     * @param allowSecret secrets (the matched text) not to report: the {@code allow-regex} patterns
+     * @param maxFileSize larger files are listed, not read
+     * @param threads     worker threads
+     */
+    public record Options(List<SecretRule> rules, Predicate<String> allowPath, List<Pattern> allowSecret, long maxFileSize,
+            int threads) {
+        public Options {
+            rules = List.copyOf(rules);
+            allowSecret = List.copyOf(allowSecret);
+        }
+    }
+
+    /** One secret: the rule, where it starts, and the secret itself (never printed: see {@link #masked()}). */
+    public record Finding(SecretRule rule, String path, int line, String secret) {
+        public String fingerprint() {
+            return SecretBaseline.fingerprint(rule.findingRule(), secret);
+        }
+
+        public String masked() {
+            return SecretValues.masked(secret);
+        }
+
+        @Override
+        public String toString() {
+            return rule.findingRule() + " at " + path + ":" + line + " (" + masked() + ")";
+        }
+    }
+
+    /** What a scan found and what it looked at. */
+    public record Report(List<Finding> findings, int moreFindings, int files, int filesDone, int filesScanned,
+            long bytesScanned, int binaries, List<RepoFile> tooLarge, List<String> unreadable, int allowedPaths,
+            int allowedInline, int allowedRegex, boolean finished, long nanos) {
+
+        public double seconds() {
+            return nanos / 1e9;
+        }
+
+        public double megabytesPerSecond() {
+            return nanos == 0 ? 0 : bytesScanned / 1e6 / seconds();
+        }
+    }
+
+    private final Options options;
+    private final SecretRule[] rules;
+    private final KeywordAutomaton automaton;
+    /** Per keyword: the indices of the rules it triggers. */
+    private final int[][] rulesOf;
+
+    public SecretScanner(Options options) {
+        this.options = options;
+        this.rules = options.rules().toArray(SecretRule[]::new);
+        List<String> words = new ArrayList<>();
+        List<Boolean> exact = new ArrayList<>();
+        List<List<Integer>> owners = new ArrayList<>();
+        for (int r = 0; r < rules.length; r++) {
+            for (String k : rules[r].keywords()) {
+                int at = -1;
+                for (int i = 0; i < words.size(); i++) {
+                    if (words.get(i).equals(k) && exact.get(i) == rules[r].exactCase()) {
+                        at = i;
+                    }
+                }
+                if (at < 0) {
+                    at = words.size();
+                    words.add(k);
+                    exact.add(rules[r].exactCase());
+                    owners.add(new ArrayList<>());
+                }
+                owners.get(at).add(r);
+            }
+        }
+        boolean[] exactCase = new boolean[exact.size()];
+        for (int i = 0; i < exactCase.length; i++) {
+            exactCase[i] = exact.get(i);
+        }
+        this.automaton = new KeywordAutomaton(words, exactCase);
+        this.rulesOf = owners.stream().map(o -> o.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+    }
+
+    /** The prefilter's size, for the benchmark: keywords and automaton states. */
+    public String prefilter() {
+        return automaton.size() + " keywords, " + automaton.states() + " states";
+    }
+
+    /**
+     * Scans {@code files}, stopping (with {@link Report#finished()} false) when {@code System.nanoTime()}
+     * passes {@code stopAtNanos}.
+     */
+    public Report scan(List<RepoFile> files, long stopAtNanos) throws InterruptedException {
+        long t0 = System.nanoTime();
+        List<RepoFile> todo = new ArrayList<>();
+        List<RepoFile> tooLarge = new ArrayList<>();
+        int allowedPaths = 0;
+        for (RepoFile f : files) {
+            if (options.allowPath().test(f.path())) {
+                allowedPaths++;
+            } else if (f.size() > options.maxFileSize()) {
+                tooLarge.add(f);
+            } else if (f.size() > 0) {
+                todo.add(f);
+            }
+        }
+        AtomicInteger next = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        int threads = Math.max(1, Math.min(options.threads(), todo.size()));
+        List<Worker> workers = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            workers.add(new Worker(todo, next, stop, stopAtNanos));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "secrets-scan");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (Future<Void> f : pool.invokeAll(workers)) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            stop.set(true);
+            throw e;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("secret scan failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+
+        List<Finding> findings = new ArrayList<>();
+        int more = 0;
+        int done = 0;
+        int scanned = 0;
+        int binaries = 0;
+        long bytes = 0;
+        int inline = 0;
+        int regex = 0;
+        List<String> unreadable = new ArrayList<>();
+        for (Worker w : workers) {
+            findings.addAll(w.findings);
+            done += w.done;
+            scanned += w.scanned;
+            binaries += w.binaries;
+            bytes += w.bytes;
+            inline += w.allowedInline;
+            regex += w.allowedRegex;
+            unreadable.addAll(w.unreadable);
+        }
+        findings.sort(Comparator.comparing(Finding::path).thenComparingInt(Finding::line)
+                .thenComparing(f -> f.rule().id()));
+        if (findings.size() > MAX_FINDINGS) {
+            more = findings.size() - MAX_FINDINGS;
+            findings = new ArrayList<>(findings.subList(0, MAX_FINDINGS));
+        }
+        unreadable.sort(null);
+        return new Report(List.copyOf(findings), more, todo.size(), done, scanned, bytes, binaries, List.copyOf(tooLarge),
+                List.copyOf(unreadable), allowedPaths, inline, regex, done == todo.size(), System.nanoTime() - t0);
+    }
+
+    /** A match that passed its rule, before the file-wide filters. */
+    private record Raw(int rule, int start, int secretStart, int secretEnd, String secret, boolean rejected) {
+    }
+
+    /** One thread's share: takes the next file until none is left or time is up. */
+    private final class Worker implements Callable<Void>, KeywordAutomaton.Hits {
+        private final List<RepoFile> files;
+        private final AtomicInteger next;
+        private final AtomicBoolean stop;
+        private final long stopAtNanos;
+        private final ByteChars text = new ByteChars();
+        private final Matcher[] matchers = new Matcher[rules.length];
+        private final int[] pendingStart = new int[rules.length];
+        private final int[] pendingEnd = new int[rules.length];
+        private final List<Raw> raws = new ArrayList<>();
+        private ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+        private String path;
+
+        final List<Finding> findings = new ArrayList<>();
+        final List<String> unreadable = new ArrayList<>();
+        int done;
+        int scanned;
+        int binaries;
+        long bytes;
+        int allowedInline;
+        int allowedRegex;
+
+        Worker(List<RepoFile> files, AtomicInteger next, AtomicBoolean stop, long stopAtNanos) {
+            this.files = files;
+            this.next = next;
+            this.stop = stop;
+            this.stopAtNanos = stopAtNanos;
+            for (int r = 0; r < rules.length; r++) {
+                matchers[r] = rules[r].pattern().matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
+            }
+        }
+
+        @Override
+        public Void call() {
+            int i;
+            while (!stop.get() && (i = next.getAndIncrement()) < files.size()) {
+                if (System.nanoTime() - stopAtNanos >= 0 || Thread.currentThread().isInterrupted()) {
+                    stop.set(true);
+                    break;
+                }
+                scanFile(files.get(i));
+                done++;
+            }
+            return null;
+        }
+
+        private void scanFile(RepoFile f) {
+            int len;
+            try {
+                len = read(f);
+            } catch (java.nio.file.NoSuchFileException e) {
+                unreadable.add(f.path() + ": removed while the scan ran");
+                return;
+            } catch (java.nio.file.AccessDeniedException e) {
+                unreadable.add(f.path() + ": permission denied");
+                return;
+            } catch (IOException e) {
+                unreadable.add(f.path() + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                return;
+            }
+            if (len < 0) {
+                // Grew past the limit since the walk: as good as too large, and said so.
+                unreadable.add(f.path() + ": grew beyond max-file-size while being scanned");
+                return;
+            }
+            byte[] buf = buffer.array();
+            if (hasNul(buf, Math.min(len, BINARY_PROBE))) {
+                binaries++;
+                return;
+            }
+            scanned++;
+            bytes += len;
+            path = f.path();
+            text.set(buf, len);
+            for (Matcher m : matchers) {
+                m.reset(text);
+            }
+            Arrays.fill(pendingEnd, -1);
+            raws.clear();
+            automaton.scan(buf, 0, len, this);
+            for (int r = 0; r < rules.length; r++) {
+                if (pendingEnd[r] >= 0) {
+                    flush(r);
+                }
+            }
+            if (!raws.isEmpty()) {
+                report(buf, len);
+            }
+        }
+
+        /** True when {@code buf[0, n)} holds a NUL byte; eight bytes at a time. */
+        private static boolean hasNul(byte[] buf, int n) {
+            int i = 0;
+            for (; i + 8 <= n; i += 8) {
+                long v = (long) LONGS.get(buf, i);
+                if (((v - 0x0101010101010101L) & ~v & 0x8080808080808080L) != 0) {
+                    return true;
+                }
+            }
+            for (; i < n; i++) {
+                if (buf[i] == 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Reads the file into the buffer; -1 when it is larger than the limit. */
+        private int read(RepoFile f) throws IOException {
+            try (FileChannel ch = FileChannel.open(f.absolute(), StandardOpenOption.READ)) {
+                long size = ch.size();
+                if (size > options.maxFileSize()) {
+                    return -1;
+                }
+                int want = (int) size + 1;
+                if (buffer.capacity() < want) {
+                    buffer = ByteBuffer.allocate(Math.max(want, buffer.capacity() * 2));
+                }
+                buffer.clear();
+                while (buffer.hasRemaining() && ch.read(buffer) >= 0) {
+                    if (buffer.position() > options.maxFileSize()) {
+                        return -1;
+                    }
+                }
+                return buffer.position();
+            }
+        }
+
+        @Override
+        public void hit(int keyword, int end) {
+            int keywordStart = end - automaton.length(keyword);
+            byte[] buf = text.bytes;
+            for (int r : rulesOf[keyword]) {
+                SecretRule rule = rules[r];
+                if (!rule.gate().plausible(buf, keywordStart, end, text.length)) {
+                    continue;
+                }
+                int from = keywordStart;
+                int limit = Math.max(0, keywordStart - rule.before());
+                if (rule.atWord()) {
+                    // Name bytes, and + for schemes such as svn+ssh.
+                    while (from > limit && (SecretRules.isNameByte(buf[from - 1]) || buf[from - 1] == '+')) {
+                        from--;
+                    }
+                } else {
+                    while (from > limit && buf[from - 1] != '\n') {
+                        from--;
+                    }
+                }
+                int to = Math.min(text.length, end + rule.after());
+                if (!rule.multiline()) {
+                    // Up to a pending region's end there is no line break (it would have stopped there).
+                    int e = Math.min(to, Math.max(end, pendingEnd[r]));
+                    while (e < to && buf[e] != '\n') {
+                        e++;
+                    }
+                    to = e;
+                }
+                if (pendingEnd[r] >= 0) {
+                    if (from <= pendingEnd[r]) {
+                        pendingStart[r] = Math.min(pendingStart[r], from);
+                        pendingEnd[r] = Math.max(pendingEnd[r], to);
+                        continue;
+                    }
+                    flush(r);
+                }
+                pendingStart[r] = from;
+                pendingEnd[r] = to;
+            }
+        }
+
+        /** Runs rule {@code r}'s pattern over its pending region. */
+        private void flush(int r) {
+            SecretRule rule = rules[r];
+            Matcher m = matchers[r];
+            m.region(pendingStart[r], pendingEnd[r]);
+            while (m.find()) {
+                int gs = m.start(rule.group());
+                if (gs < 0) {
+                    continue;
+                }
+                int ge = m.end(rule.group());
+                String secret = new String(text.bytes, gs, ge - gs, StandardCharsets.UTF_8);
+                if (rule.multiline()) {
+                    secret = secret.replaceAll("\\\\[rnt]|\\s", "");
+                }
+                // Cheapest tests first; the placeholder patterns last.
+                boolean rejected = SecretRules.DOCUMENTED_EXAMPLES.contains(secret)
+                        || rule.minEntropy() > 0 && SecretValues.shannonBits(secret) < rule.minEntropy()
+                        || !rule.judge().isSecret(new Candidate(secret, m, path, lineLength(m.start(), m.end())))
+                        || !rule.multiline() && SecretValues.isPlaceholder(secret);
+                // A vendor format that fails its own test (a bad checksum, a documented example) keeps the
+                // generic rules quiet about the same text too.
+                if (!rejected || !rule.generic()) {
+                    raws.add(new Raw(r, m.start(), gs, ge, secret, rejected));
+                }
+            }
+            pendingEnd[r] = -1;
+        }
+
+        /** The length of the line around {@code [start, end)}, counting at most 4 KiB either side. */
+        private int lineLength(int start, int end) {
+            byte[] buf = text.bytes;
+            int s = start;
+            for (int limit = Math.max(0, start - 4096); s > limit && buf[s - 1] != '\n'; ) {
+                s--;
+            }
+            int e = end;
+            for (int limit = Math.min(text.length, end + 4096); e < limit && buf[e] != '\n'; ) {
+                e++;
+            }
+            return e - s;
+        }
+
+        /** File-wide filters, line numbers, and the findings. */
+        private void report(byte[] buf, int len) {
+            raws.sort(Comparator.comparingInt(Raw::secretStart).thenComparingInt(Raw::rule));
+            boolean[] dropped = new boolean[raws.size()];
+            for (int i = 0; i < raws.size(); i++) {
+                if (dropped[i]) {
+                    continue;
+                }
+                Raw a = raws.get(i);
+                for (int j = i + 1; j < raws.size() && raws.get(j).secretStart() < a.secretEnd(); j++) {
+                    Raw b = raws.get(j);
+                    // The same secret found twice: a specific rule beats a generic one, else the first rule listed wins.
+                    boolean bWins = !rules[b.rule()].generic() && rules[a.rule()].generic()
+                            || rules[b.rule()].generic() == rules[a.rule()].generic() && b.rule() < a.rule();
+                    dropped[bWins ? i : j] = true;
+                    if (bWins) {
+                        break;
+                    }
+                }
+            }
+            List<Raw> kept = new ArrayList<>();
+            for (int i = 0; i < raws.size(); i++) {
+                if (!dropped[i] && !raws.get(i).rejected() && !inDataUri(buf, raws.get(i).secretStart())) {
+                    kept.add(raws.get(i));
+                }
+            }
+            kept.sort(Comparator.comparingInt(Raw::start));
+            int line = 1;
+            int counted = 0;
+            for (Raw raw : kept) {
+                for (; counted < raw.start(); counted++) {
+                    if (buf[counted] == '\n') {
+                        line++;
+                    }
+                }
+                if (allowedInline(buf, len, raw.start())) {
+                    allowedInline++;
+                } else if (options.allowSecret().stream().anyMatch(p -> p.matcher(raw.secret()).find())) {
+                    allowedRegex++;
+                } else {
+                    findings.add(new Finding(rules[raw.rule()], path, line, raw.secret()));
+                }
+            }
+        }
+
+        private static boolean allowedInline(byte[] buf, int len, int at) {
+            int s = at;
+            for (int limit = Math.max(0, at - 65_536); s > limit && buf[s - 1] != '\n'; ) {
+                s--;
+            }
+            int e = at;
+            for (int limit = Math.min(len, at + 65_536); e < limit && buf[e] != '\n'; ) {
+                e++;
+            }
+            outer:
+            for (int i = s; i <= e - ALLOW_MARKER.length; i++) {
+                for (int j = 0; j < ALLOW_MARKER.length; j++) {
+                    if (buf[i + j] != ALLOW_MARKER[j]) {
+                        continue outer;
+                    }
+                }
+                return true;
+            }
+            return false;
+        }
+
+        /** True inside the payload of a {@code data:...;base64,} URI: embedded images and fonts, not credentials. */
+        private static boolean inDataUri(byte[] buf, int at) {
+            int i = at;
+            for (int limit = Math.max(0, at - (1 << 20)); i > limit && isBase64(buf[i - 1]); ) {
+                i--;
+            }
+            if (i < DATA_URI_MARKER.length) {
+                return false;
+            }
+            for (int j = 0; j < DATA_URI_MARKER.length; j++) {
+                if (buf[i - DATA_URI_MARKER.length + j] != DATA_URI_MARKER[j]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean isBase64(byte b) {
+            return b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '+' || b == '/' || b == '='
+                    || b == '-' || b == '_';
+        }
+    }
+
+    /** A file's bytes as characters (ISO-8859-1: one char per byte), so patterns run without decoding. */
+    static final class ByteChars implements CharSequence {
+        byte[] bytes = new byte[0];
+        int length;
+
+        void set(byte[] b, int len) {
+            bytes = b;
+            length = len;
+        }
+
+        @Override
+        public int length() {
+            return length;
+        }
+
+        @Override
+        public char charAt(int index) {
+            return (char) (bytes[index] & 0xFF);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new String(bytes, start, end - start, StandardCharsets.ISO_8859_1);
+        }
+
+        @Override
+        public String toString() {
+            return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
+        }
+    }
+}
