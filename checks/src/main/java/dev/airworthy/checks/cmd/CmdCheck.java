@@ -27,7 +27,8 @@ import java.util.List;
                 Runs a shell command (`sh -c`) in the repository directory; it passes when the command \
                 exits with `exit` (0 by default) and, if given, its output contains `output-contains`. \
                 The last lines of its output are the evidence. The command sees `AIRWORTHY_URL` (the \
-                target URL, when there is one) and `AIRWORTHY_REPO`; it is killed at the item's deadline.""",
+                target URL, when there is one) and `AIRWORTHY_REPO`; it is killed at the item's deadline, \
+                and what it leaves running in the background is killed when it exits.""",
         rationale = """
                 Whatever a team already scripts (a migration dry-run, a smoke script, `npm audit`, a \
                 restore test) becomes a gate item without writing a new check, and its verdict lands \

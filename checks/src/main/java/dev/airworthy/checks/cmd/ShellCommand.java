@@ -4,19 +4,25 @@ import dev.airworthy.check.CheckContext;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * A shell command run for a check: {@code sh -c} in the repository directory, stdin from
  * {@code /dev/null}, {@code AIRWORTHY_URL} (when there is a target) and {@code AIRWORTHY_REPO} in
- * its environment, its output read line by line in bounded memory, and the command killed with
- * its children at the item's deadline. The checklist is trusted like a Makefile.
+ * its environment, its output read line by line in bounded memory. The command runs in a process
+ * group of its own ({@code setsid}); when it has exited, or at the item's deadline, the whole group
+ * is killed, and every descendant seen while it ran: a background child ({@code sleep 30 &}) does
+ * not outlive the item, nor keep its output open. The checklist is trusted like a Makefile.
  */
 public final class ShellCommand {
     /** Longer output lines are cut: a command printing without newlines cannot exhaust the heap. */
@@ -24,6 +30,10 @@ public final class ShellCommand {
     private static final int STDERR_TAIL = 5;
     private static final int MAX_STDERR_LINE = 300;
     private static final Duration RESERVE = Duration.ofMillis(500);
+    /** How often the command's descendants are noted while it runs. */
+    private static final Duration POLL = Duration.ofMillis(50);
+    private static final String SETSID = executable("/usr/bin/setsid", "/bin/setsid");
+    private static final String KILL = executable("/usr/bin/kill", "/bin/kill");
 
     private ShellCommand() {
     }
@@ -47,7 +57,21 @@ public final class ShellCommand {
      */
     public static Exit run(CheckContext ctx, String command, boolean mergeStderr, Consumer<BoundedLines.Line> lines)
             throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("sh", "-c", command)
+        return run(ctx, command, mergeStderr, lines, null);
+    }
+
+    /**
+     * As {@link #run(CheckContext, String, boolean, Consumer)}; when standard error is read apart,
+     * each of its lines is also handed to {@code errorLines} (when not null), on another thread.
+     */
+    public static Exit run(CheckContext ctx, String command, boolean mergeStderr, Consumer<BoundedLines.Line> lines,
+            Consumer<BoundedLines.Line> errorLines) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", command));
+        if (SETSID != null) {
+            // A session and process group of its own: killing the group reaches children the shell left behind.
+            argv.addAll(0, List.of(SETSID, "--wait"));
+        }
+        ProcessBuilder pb = new ProcessBuilder(argv)
                 .directory(ctx.repo().toFile())
                 .redirectErrorStream(mergeStderr)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -57,6 +81,9 @@ public final class ShellCommand {
         Deque<String> stderr = new ArrayDeque<>();
         Thread reader = Thread.ofVirtual().start(() -> consume(process.getInputStream(), lines));
         Thread errors = mergeStderr ? null : Thread.ofVirtual().start(() -> consume(process.getErrorStream(), l -> {
+            if (errorLines != null) {
+                errorLines.accept(l);
+            }
             synchronized (stderr) {
                 String t = l.text();
                 stderr.addLast(t.length() > MAX_STDERR_LINE ? t.substring(0, MAX_STDERR_LINE) + "…" : t);
@@ -65,23 +92,41 @@ public final class ShellCommand {
                 }
             }
         }));
+        Set<ProcessHandle> seen = new HashSet<>();
         try {
             // A tenth of the time left (at most half a second) is kept back to report, before the runner cuts the item off.
             Duration left = ctx.remaining();
             Duration reserve = left.dividedBy(10).compareTo(RESERVE) > 0 ? RESERVE : left.dividedBy(10);
-            if (!process.waitFor(left.minus(reserve).toMillis(), TimeUnit.MILLISECONDS)) {
-                kill(process);
+            if (!waitFor(process, left.minus(reserve), seen)) {
+                kill(process, seen);
                 reader.join(reserve.dividedBy(2));
                 return new Exit(-1, true, tail(stderr));
             }
+            // What is left of the group now is what the command left running in the background.
+            kill(process, seen);
             reader.join(5000);
             if (errors != null) {
                 errors.join(1000);
             }
         } finally {
-            kill(process);
+            kill(process, seen);
         }
         return new Exit(process.exitValue(), false, tail(stderr));
+    }
+
+    /** Waits for the process, noting its descendants as they come: once the shell has exited they are no longer found through it. */
+    private static boolean waitFor(Process process, Duration timeout, Set<ProcessHandle> seen) throws InterruptedException {
+        long end = System.nanoTime() + Math.max(0, timeout.toNanos());
+        while (true) {
+            process.descendants().forEach(seen::add);
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                return !process.isAlive();
+            }
+            if (process.waitFor(Math.min(left, POLL.toNanos()), TimeUnit.NANOSECONDS)) {
+                return true;
+            }
+        }
     }
 
     private static List<String> tail(Deque<String> stderr) {
@@ -102,10 +147,34 @@ public final class ShellCommand {
         }
     }
 
-    private static void kill(Process process) {
-        if (process.isAlive()) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
+    /** Kills the command's process group, every descendant seen (and theirs), and the process itself. */
+    private static void kill(Process process, Set<ProcessHandle> seen) {
+        if (SETSID != null && KILL != null) {
+            try {
+                Process k = new ProcessBuilder(KILL, "-KILL", "--", "-" + process.pid())
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                k.waitFor(2, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                // The descendants below are killed one by one all the same.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
+        process.descendants().forEach(seen::add);
+        for (ProcessHandle h : List.copyOf(seen)) {
+            h.descendants().forEach(ProcessHandle::destroyForcibly);
+            h.destroyForcibly();
+        }
+        process.destroyForcibly();
+    }
+
+    /** The first of {@code paths} that is an executable file, or null. */
+    private static String executable(String... paths) {
+        for (String p : paths) {
+            if (Files.isExecutable(Path.of(p))) {
+                return p;
+            }
+        }
+        return null;
     }
 }
