@@ -18,15 +18,21 @@ import dev.airworthy.check.Params;
 import dev.airworthy.check.Severity;
 import dev.airworthy.checks.cmd.BoundedLines;
 import dev.airworthy.checks.cmd.ShellCommand;
+import dev.airworthy.checks.repo.RepoTree;
+import dev.airworthy.checks.secrets.SecretRules;
+import dev.airworthy.checks.secrets.SecretScanner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,15 +49,24 @@ import java.util.Map;
                 (`ops.log-schema.not-json`) holding each field in `required` (`ops.log-schema.missing-field`; a \
                 dotted name such as `http.status` is a nested field, or a key spelled with the dot as in ECS's \
                 `log.level`; a `null` value counts as missing), and no line may show a secret \
-                (`ops.log-schema.secret`): a Bearer or Basic credential, a JWT, a `password=...`-style \
-                assignment, or a JSON field named like a secret (`password`, `token`, `authorization`, \
-                `apiKey`, ...) with a literal value; redacted values (`[FILTERED]`, `***`) are fine. A line \
-                longer than 1 MiB fails (`ops.log-schema.too-long`): log shippers cut or drop such lines. \
-                Findings name the line (file and line number; for a command, its output line) and show \
-                secrets masked; each rule reports its first ten lines and counts the rest. The command runs as \
-                in `cmd` (`sh -c` in the repository, killed at the deadline); one that fails or prints nothing \
-                is an error, as is a file that is absent or empty. Of a file larger than 16 MiB only the last \
-                16 MiB are read, and its line numbers are then not known.""",
+                (`ops.log-schema.secret`): anything `secrets.scan`'s rules find (cloud and vendor keys, \
+                private keys, JWTs, passwords in URLs, secret assignments), and what logs leak besides: \
+                Basic credentials of any length, Bearer tokens of 20 characters or more, token shapes \
+                (`ghp_`, `github_pat_`, `sk_live_`, `AKIA...`) even without a valid checksum, private key \
+                headers, `password=`-style assignments to any name ending in a secret word (`secret_key=`; \
+                after `=` even a plain word), and JSON fields named like a secret (`password`, `token`, \
+                `authorization`, `apiKey`, ...) holding a literal string or a number of 4 digits or more; \
+                redacted values (`[FILTERED]`, `***`) are fine. A command's standard error is not part of \
+                the sample's schema (tools print progress and warnings there), but its last `sample` lines \
+                are judged for secrets too; the evidence says how many lines of each were judged. A line \
+                longer than 1 MiB fails (`ops.log-schema.too-long`): log shippers cut or drop such lines. A \
+                byte order mark at the start of the file or output is ignored. Findings name the line (file \
+                and line number; for a command, its output or standard error line) and show secrets masked; \
+                each rule reports its first ten lines and counts the rest. The command runs as in `cmd` \
+                (`sh -c` in the repository, killed at the deadline with what it started); one that fails or \
+                prints nothing on its standard output is an error, as is a file that is absent or empty. Of a \
+                file larger than 16 MiB only the last 16 MiB are read, and its line numbers are then not \
+                known.""",
         rationale = """
                 Structured logs with the agreed fields (time, level, message, request id) are what make an \
                 incident searchable at 3 a.m.; a service that prints free text, or drops the request id, is \
@@ -76,7 +91,8 @@ import java.util.Map;
         params = {
             @Param(name = "file", description = "The log file. " + HostFiles.DIR_RESOLUTION + " Give `file` or `command`."),
             @Param(name = "command", description = "A shell command whose standard output is the log sample (`tail -n 1000 "
-                    + "/var/log/app.log`, `kubectl logs deploy/api --tail 1000`), run with `sh -c` in the repository directory."),
+                    + "/var/log/app.log`, `kubectl logs deploy/api --tail 1000`), run with `sh -c` in the repository directory; "
+                    + "its standard error is judged for secrets only."),
             @Param(name = "required", type = ParamType.STRING_LIST, defaultValue = "[]", description = "Fields every line "
                     + "must have; a dotted name is a nested field."),
             @Param(name = "sample", type = ParamType.INTEGER, defaultValue = "1000", description = "How many lines, from "
@@ -95,6 +111,7 @@ public final class LogSchemaCheck implements Check {
         Params p = ctx.params();
         int size = (int) p.integer("sample");
         Sample sample = new Sample(size);
+        Sample errors = new Sample(size);
         Outcome out = new Outcome();
         String source;
         String file = null;
@@ -107,7 +124,7 @@ public final class LogSchemaCheck implements Check {
             String command = p.string("command");
             source = "the output of the command";
             out.evidence("$ " + command);
-            ShellCommand.Exit exit = ShellCommand.run(ctx, command, false, sample::add);
+            ShellCommand.Exit exit = ShellCommand.run(ctx, command, false, sample::add, errors::add);
             if (exit.timedOut()) {
                 return out.error("the command was still running at its deadline; killed (give one that ends, "
                         + "such as tail -n " + size + " FILE)");
@@ -116,13 +133,67 @@ public final class LogSchemaCheck implements Check {
                 return out.error("the command exited " + exit.code()
                         + (exit.stderrLastLine().isEmpty() ? "" : ": " + exit.stderrLastLine()));
             }
-            out.evidence("read " + sample.read() + " line" + (sample.read() == 1 ? "" : "s") + " of output");
+            out.evidence("read " + sample.read() + " line" + (sample.read() == 1 ? "" : "s") + " of output and "
+                    + errors.read() + " of standard error");
         }
         List<Sampled> lines = sample.lines();
         if (lines.isEmpty()) {
             return out.error(source + " holds no log line to judge");
         }
-        return judge(lines, p.list("required"), file, source, out);
+        List<Sampled> errorLines = errors.lines();
+        Map<String, String> scanned;
+        try {
+            scanned = scan(ctx, lines, errorLines);
+        } catch (IllegalStateException e) {
+            return out.error(e.getMessage());
+        }
+        return judge(lines, errorLines, scanned, p.list("required"), file, source, out);
+    }
+
+    /**
+     * What {@code secrets.scan}'s rules find in the sample: for each line ({@code out:N} or
+     * {@code err:N}, N its index in the sample), the first secret, described and masked. The sample
+     * is written to a temporary file only the current user can read, scanned, and deleted.
+     *
+     * @throws IllegalStateException when the scan cannot finish before the deadline
+     */
+    private static Map<String, String> scan(CheckContext ctx, List<Sampled> lines, List<Sampled> errorLines)
+            throws IOException, InterruptedException {
+        SecretScanner scanner = new SecretScanner(new SecretScanner.Options(SecretRules.ALL, path -> false, List.of(),
+                Long.MAX_VALUE, 1));
+        List<Path> temp = new ArrayList<>();
+        try {
+            List<RepoTree.RepoFile> files = new ArrayList<>();
+            for (var part : Map.of("out", lines, "err", errorLines).entrySet()) {
+                if (part.getValue().isEmpty()) {
+                    continue;
+                }
+                Path f = Files.createTempFile("airworthy-log-sample-", ".log");
+                temp.add(f);
+                try (var w = Files.newBufferedWriter(f, StandardCharsets.UTF_8)) {
+                    for (Sampled s : part.getValue()) {
+                        // A NUL would make the scanner take the whole sample for a binary file.
+                        w.write(s.text().replace('\0', ' '));
+                        w.write('\n');
+                    }
+                }
+                files.add(new RepoTree.RepoFile(part.getKey(), f, Files.size(f)));
+            }
+            Duration left = ctx.remaining();
+            SecretScanner.Report report = scanner.scan(files, System.nanoTime() + left.minus(left.dividedBy(5)).toNanos());
+            if (!report.finished()) {
+                throw new IllegalStateException("the secret scan of the sample did not finish before the deadline");
+            }
+            Map<String, String> found = new HashMap<>();
+            for (SecretScanner.Finding f : report.findings()) {
+                found.putIfAbsent(f.path() + ":" + (f.line() - 1), f.rule().description() + " (" + f.masked() + ")");
+            }
+            return found;
+        } finally {
+            for (Path f : temp) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 
     /** Reads the last lines of a file into the sample; line numbers are known when it is read from its start. */
@@ -154,11 +225,13 @@ public final class LogSchemaCheck implements Check {
         }
     }
 
-    private static CheckResult judge(List<Sampled> lines, List<String> required, String file, String source, Outcome out) {
+    private static CheckResult judge(List<Sampled> lines, List<Sampled> errorLines, Map<String, String> scanned,
+            List<String> required, String file, String source, Outcome out) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         int failing = 0;
         int judged = 0;
-        for (Sampled s : lines) {
+        for (int i = 0; i < lines.size(); i++) {
+            Sampled s = lines.get(i);
             if (s.text().isBlank()) {
                 continue;
             }
@@ -178,7 +251,7 @@ public final class LogSchemaCheck implements Check {
                     }
                 }
             }
-            String secret = LogSecrets.find(s.text(), json);
+            String secret = scanned.getOrDefault("out:" + i, LogSecrets.find(s.text(), json));
             if (secret != null) {
                 found.add(Finding.fail("ops.log-schema.secret", where + " shows " + secret));
             }
@@ -186,18 +259,30 @@ public final class LogSchemaCheck implements Check {
                 failing++;
             }
             for (Finding f : found) {
-                int n = counts.merge(f.rule(), 1, Integer::sum);
-                if (n <= NAMED) {
-                    out.finding(file == null ? f : f.at(file, s.number()));
-                }
+                report(f, file == null ? f : f.at(file, s.number()), counts, out);
             }
         }
         if (judged == 0) {
             return out.error(source + " holds only blank lines");
         }
+        int errorsJudged = 0;
+        for (int i = 0; i < errorLines.size(); i++) {
+            Sampled s = errorLines.get(i);
+            if (s.text().isBlank()) {
+                continue;
+            }
+            errorsJudged++;
+            String secret = scanned.getOrDefault("err:" + i, LogSecrets.find(s.text(), s.cut() ? null : object(s.text())));
+            if (secret != null) {
+                failing++;
+                Finding f = Finding.fail("ops.log-schema.secret", "standard error line " + s.number() + " shows " + secret);
+                report(f, f, counts, out);
+            }
+        }
         out.metric("sampled_lines", judged).metric("failing_lines", failing);
         out.evidence("judged " + judged + " line" + (judged == 1 ? "" : "s") + (required.isEmpty() ? "" : " for "
-                + String.join(", ", required)) + "; failing: " + failing);
+                + String.join(", ", required)) + (file == null ? " and secrets, and " + errorsJudged + " line"
+                + (errorsJudged == 1 ? "" : "s") + " of standard error for secrets" : " and secrets") + "; failing: " + failing);
         counts.forEach((rule, n) -> {
             if (n > NAMED) {
                 out.evidence(rule + ": " + n + " lines in all; the first " + NAMED + " are listed");
@@ -205,6 +290,13 @@ public final class LogSchemaCheck implements Check {
         });
         return out.result("the last " + judged + " lines of " + source + " are JSON objects"
                 + (required.isEmpty() ? "" : " with " + String.join(", ", required)) + ", and show no secret");
+    }
+
+    /** Adds {@code located} unless its rule has reported {@value #NAMED} lines already; counts it either way. */
+    private static void report(Finding f, Finding located, Map<String, Integer> counts, Outcome out) {
+        if (counts.merge(f.rule(), 1, Integer::sum) <= NAMED) {
+            out.finding(located);
+        }
     }
 
     /** The line as a JSON object, or null when it is not one. */
@@ -262,7 +354,9 @@ public final class LogSchemaCheck implements Check {
 
         synchronized void add(BoundedLines.Line line) {
             read++;
-            lines.addLast(new Sampled(numbered ? read : null, line.text(), line.cut()));
+            // A byte order mark before the first line is not part of it.
+            String text = read == 1 && numbered && line.text().startsWith("\uFEFF") ? line.text().substring(1) : line.text();
+            lines.addLast(new Sampled(numbered ? read : null, text, line.cut()));
             bytes += line.text().length();
             while (lines.size() > size || bytes > TAIL_BYTES && lines.size() > 1) {
                 bytes -= lines.removeFirst().text().length();

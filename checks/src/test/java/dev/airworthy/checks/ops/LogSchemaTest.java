@@ -44,9 +44,57 @@ class LogSchemaTest {
         assertThat(secret("proxy auth: basic dXNlcjpwYXNzd29yZDEyMw==")).startsWith("a Basic credential (dXNl…");
         assertThat(secret("{\"jwt\":\"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXNpZ24\"}")).startsWith("a JWT (eyJh…");
         assertThat(secret("connect with passwd: 'Tr0ub4dor&3'")).isEqualTo("passwd=… (Tr…(9 chars))");
-        assertThat(secret("url=/reset?access_token=9f8e7d6c5b4a")).isEqualTo("token=… (9f…(12 chars))");
+        assertThat(secret("url=/reset?access_token=9f8e7d6c5b4a")).isEqualTo("access_token=… (9f…(12 chars))");
         assertThat(secret("{\"msg\":\"ok\",\"ctx\":{\"db\":{\"dbPassword\":\"pg-Pw-1234\"}}}")).isEqualTo("\"dbPassword\" with a literal value (pg…(10 chars))");
         assertThat(secret("{\"headers\":[{\"Cookie\":\"session=abc123def456\"}]}")).startsWith("\"Cookie\" with a literal value");
+    }
+
+    @Test
+    void findsWhatLogsLeakBeyondTheScannersRules() throws Exception {
+        assertThat(secret("{\"note\":\"token ghp_1234567890abcdefghijklmnopqrstuvwxyz12\"}")).startsWith("a token (ghp_");
+        assertThat(secret("created github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz")).startsWith("a token (gith");
+        assertThat(secret("{\"note\":\"key AKIAIOSFODNN7EXAMPLF used\"}")).startsWith("a token (AKIA");
+        assertThat(secret("{\"note\":\"stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc\"}")).startsWith("a token (sk_l");
+        assertThat(secret("{\"note\":\"-----BEGIN RSA PRIVATE KEY-----MIIEpAIBAAKCAQEA\"}")).isEqualTo("a private key");
+        assertThat(secret("{\"note\":\"login with password=postgres\"}")).isEqualTo("password=… (po…(8 chars))");
+        assertThat(secret("{\"note\":\"secret_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzzPLEKEY\"}")).startsWith("secret_key=… (wJal");
+        assertThat(secret("{\"password\":12345678}")).isEqualTo("\"password\" with a numeric value (12…(8 chars))");
+        assertThat(secret("{\"note\":\"Authorization: Basic dXNlcjpwYXNz\"}")).isEqualTo("a Basic credential (dX…(12 chars))");
+        assertThat(secret("Authorization: Bearer abcdefghijklmnopqrstuvwxyzABCDEFGH")).startsWith("a Bearer credential (abcd");
+    }
+
+    /** The scanner's rules run on the sample too: a password in a URL, a token with a valid checksum. */
+    @Test
+    void theSecretScannersRulesJudgeTheSample() throws Exception {
+        String random = "R4nd0mT0k3nV4lu3XyZ9qW8eR7tY6u";
+        Files.writeString(dir.resolve("app.log"), "\uFEFF{\"level\":\"info\",\"db\":\"postgres://app:S3cr3tPassw0rd@db/app\"}\n"
+                + "{\"level\":\"info\",\"msg\":\"pushed with ghp_" + random + dev.airworthy.checks.secrets.SecretRules.base62Crc32(random)
+                + "\"}\n{\"level\":\"info\",\"msg\":\"ok\"}\n");
+        ItemResult r = run("- { id: l, check: ops.log-schema, with: { file: app.log, required: [level] } }");
+        assertThat(r.findings()).extracting(Finding::rule, Finding::line).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("ops.log-schema.secret", 1), org.assertj.core.groups.Tuple.tuple("ops.log-schema.secret", 2));
+        assertThat(r.findings().getFirst().message()).isEqualTo("app.log:1 shows password in a connection URL (S3…(14 chars))");
+        assertThat(String.join(" ", r.evidence()) + r.message()).doesNotContain("S3cr3tPassw0rd").doesNotContain(random);
+    }
+
+    @Test
+    void aByteOrderMarkIsNotPartOfTheFirstLine() throws Exception {
+        Files.writeString(dir.resolve("app.log"), "\uFEFF{\"level\":\"info\"}\n");
+        ItemResult r = run("- { id: l, check: ops.log-schema, with: { file: app.log, required: [level] } }");
+        assertThat(r.status()).as(r.message()).isEqualTo(Status.PASS);
+    }
+
+    @Test
+    void aCommandsStandardErrorIsJudgedForSecrets() throws Exception {
+        ItemResult r = run("""
+                - id: l
+                  check: ops.log-schema
+                  with: { command: "echo '{\\"time\\":1}'; echo 'Traceback: connect failed password=hunter2x' >&2", required: [time] }
+                """);
+        assertThat(r.status()).as(r.message()).isEqualTo(Status.FAIL);
+        assertThat(r.findings()).extracting(Finding::message).containsExactly("standard error line 1 shows password=… (hu…(8 chars))");
+        assertThat(r.evidence()).contains("read 1 line of output and 1 of standard error")
+                .anyMatch(e -> e.startsWith("judged 1 line for time and secrets, and 1 line of standard error for secrets"));
     }
 
     @Test
