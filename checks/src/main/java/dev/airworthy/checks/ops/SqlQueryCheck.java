@@ -8,14 +8,12 @@ import dev.airworthy.check.CheckInfo;
 import dev.airworthy.check.CheckResult;
 import dev.airworthy.check.Outcome;
 import dev.airworthy.check.Param;
-import dev.airworthy.check.ParamType;
 import dev.airworthy.check.Params;
 import dev.airworthy.check.Severity;
 import dev.airworthy.checks.svc.PostgresCheck;
 import dev.airworthy.checks.svc.PostgresCheck.DriverSetup;
 import dev.airworthy.checks.svc.PostgresCheck.PgUrl;
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -29,6 +27,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.NativeQuery;
+import org.postgresql.core.Parser;
 
 @AutoService(Check.class)
 @CheckInfo(
@@ -40,10 +41,17 @@ import java.util.stream.Stream;
                 Connects to PostgreSQL with `url` (a JDBC URL, or a libpq `postgres://` / `postgresql://` URL, \
                 read as `svc.postgres` reads it), runs `query` in a read-only transaction that is rolled back, \
                 and compares the first column of the first row with exactly one of `equals` (numerically when \
-                both are numbers, else as text; a boolean reads `true` or `false`), `max` or `min`. Out of bounds \
-                fails (`sql.query.equals`, `sql.query.max`, `sql.query.min`); the value is the `value` metric \
-                when it is a number. A connection that cannot be made, a query that fails or is cancelled at the \
-                deadline, no row, a NULL, or a non-number against `max`/`min` is an error: nothing was measured. \
+                both are numbers, else as text; a boolean reads `true` or `false`), `max` or `min`. Numbers are \
+                compared exactly, as decimals: the value as PostgreSQL writes it (a `real` or `double \
+                precision` in its shortest exact form, `0.30000000000000004` for `0.1 + 0.2`, never rounded), \
+                the bound as the checklist gives it: an integer exactly at any size, a number with a fraction \
+                as YAML reads it, a double (about 16 significant digits: quote a bound that needs more, \
+                `min: "0.10000000000000001"`, and it is read as written). Out of bounds fails (`sql.query.equals`, `sql.query.max`, `sql.query.min`); the \
+                value is the `value` metric when it is a number. The query must be one statement: text \
+                after a `;` (outside quotes and comments, read as the PostgreSQL driver reads it) is a \
+                checklist error, and is refused again before the query is sent. A connection that cannot be \
+                made, a query that fails or is cancelled at the deadline, no row, a NULL, or a non-number \
+                against `max`/`min` is an error: nothing was measured. \
                 Connect, login, socket and query timeouts all come from the item's deadline, so a server that \
                 accepts and never answers ends in error before it. The password never appears: the URL is shown \
                 with `****`. Only PostgreSQL is supported.""",
@@ -73,10 +81,11 @@ import java.util.stream.Stream;
         params = {
             @Param(name = "url", required = true, description = "`jdbc:postgresql://host:port/db?user=...&password=...` or "
                     + "`postgres://user:password@host:port/db`, as for `svc.postgres`. Take it from the environment."),
-            @Param(name = "query", required = true, description = "The SQL; the first column of its first row is judged."),
+            @Param(name = "query", required = true, description = "One SQL statement; the first column of its first row is "
+                    + "judged."),
             @Param(name = "equals", description = "The value it must equal (a number or a text)."),
-            @Param(name = "max", type = ParamType.NUMBER, description = "The greatest value that passes."),
-            @Param(name = "min", type = ParamType.NUMBER, description = "The least value that passes.")
+            @Param(name = "max", description = "The greatest value that passes: a number, compared exactly."),
+            @Param(name = "min", description = "The least value that passes: a number, compared exactly.")
         })
 public final class SqlQueryCheck implements Check {
     /** At most this much of the time left is kept back, so the check reports before the runner cuts it off. */
@@ -108,6 +117,11 @@ public final class SqlQueryCheck implements Check {
                 throw new IllegalStateException("the PostgreSQL driver did not accept the URL it was given");
             }
             try (c) {
+                // Read as this server's driver reads it: one statement, or nothing is sent.
+                String extra = extraStatement(p.string("query"), c.unwrap(BaseConnection.class).getStandardConformingStrings());
+                if (extra != null) {
+                    return out.error(extra);
+                }
                 row = query(c, p.string("query"), end, out);
             } catch (SQLException e) {
                 interrupted();
@@ -125,9 +139,9 @@ public final class SqlQueryCheck implements Check {
     }
 
     /**
-     * The first row's first column as text, null for SQL NULL; a boolean reads true or false. A
-     * floating-point value is rounded to the digits its type holds (15 for double precision), so a
-     * percentile computed as 837.4999999999998 reads 837.5.
+     * The first row's first column as PostgreSQL writes it, null for SQL NULL; a boolean reads true
+     * or false. A floating-point value is its shortest exact form (the driver asks for it), never
+     * rounded: 837.4999999999998 is below 837.5.
      */
     private record Row(String value) {
     }
@@ -151,10 +165,7 @@ public final class SqlQueryCheck implements Check {
                     boolean b = rs.getBoolean(1);
                     return new Row(rs.wasNull() ? null : String.valueOf(b));
                 }
-                String text = rs.getString(1);
-                int digits = type == Types.DOUBLE || type == Types.FLOAT ? 15 : type == Types.REAL ? 6 : 0;
-                BigDecimal number = text == null || digits == 0 ? null : number(text);
-                return new Row(number == null ? text : number.round(new MathContext(digits)).stripTrailingZeros().toPlainString());
+                return new Row(rs.getString(1));
             }
         } finally {
             try {
@@ -180,7 +191,7 @@ public final class SqlQueryCheck implements Check {
             return out.result("returned " + shown(text) + ", equal to " + expected);
         }
         boolean max = p.has("max");
-        BigDecimal bound = BigDecimal.valueOf(p.number(max ? "max" : "min"));
+        BigDecimal bound = number(p.string(max ? "max" : "min"));
         String boundText = (max ? "max " : "min ") + bound.stripTrailingZeros().toPlainString();
         if (number == null) {
             return out.error("returned " + shown(text) + ", not a number to compare with " + boundText);
@@ -200,6 +211,41 @@ public final class SqlQueryCheck implements Check {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /**
+     * Why {@code sql} is more than one statement ("one query only: ..."), or null. Split as the
+     * PostgreSQL driver splits it (quotes, dollar quotes, comments), so a statement this finds is one
+     * the driver would send: {@code commit; delete ...} would end the read-only transaction first.
+     */
+    static String extraStatement(String sql, boolean standardConformingStrings) {
+        List<NativeQuery> statements;
+        try {
+            statements = Parser.parseJdbcSql(sql, standardConformingStrings, false, true, false, false);
+        } catch (SQLException e) {
+            return null; // the server will say what is wrong with it
+        }
+        long real = statements.stream().filter(q -> !onlyComments(q.nativeSql)).count();
+        return real <= 1 ? null : "one query only: the query holds " + real + " statements separated by ';' (a second "
+                + "statement could end the read-only transaction and write)";
+    }
+
+    /** A statement the driver splits off that holds nothing but whitespace and comments: it runs nothing. */
+    private static boolean onlyComments(String sql) {
+        char[] c = sql.toCharArray();
+        int i = 0;
+        while (i < c.length) {
+            if (Character.isWhitespace(c[i])) {
+                i++;
+            } else if (c[i] == '-' && i + 1 < c.length && c[i + 1] == '-') {
+                i = Parser.parseLineComment(c, i) + 1;
+            } else if (c[i] == '/' && i + 1 < c.length && c[i + 1] == '*') {
+                i = Parser.parseBlockComment(c, i) + 1;
+            } else {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Why a connection could not be made, in a few words. */
@@ -243,6 +289,15 @@ public final class SqlQueryCheck implements Check {
         long bounds = Stream.of("equals", "max", "min").filter(p::has).count();
         if (bounds != 1) {
             problems.add("give exactly one of equals, max and min" + (bounds == 0 ? "" : " (" + bounds + " given)"));
+        }
+        for (String bound : List.of("max", "min")) {
+            p.optionalString(bound).filter(t -> number(t) == null).ifPresent(t -> problems.add(bound + " '" + t + "' is not a number"));
+        }
+        if (!p.string("query").isBlank()) {
+            String extra = extraStatement(p.string("query"), true);
+            if (extra != null) {
+                problems.add(extra);
+            }
         }
         return problems;
     }

@@ -121,6 +121,51 @@ class SqlQueryTest {
         assertThat(results.get(4).message()).contains("database \"airworthy_no_such_db\" does not exist");
     }
 
+    /** No rounding on either side: a bound above 2^53, a real, a double's last digits. */
+    @Test
+    void numbersAreComparedExactly() throws Exception {
+        String url = "postgres://postgres@127.0.0.1:5432/test";
+        ItemResult big = run(url, "SELECT 9007199254740996::bigint", "max: 9007199254740995");
+        assertThat(big.status()).as(big.message()).isEqualTo(Status.FAIL);
+        assertThat(big.message()).isEqualTo("returned 9007199254740996, above max 9007199254740995");
+        ItemResult real = run(url, "SELECT 500.0004::real", "max: 500");
+        assertThat(real.status()).as(real.message()).isEqualTo(Status.FAIL);
+        assertThat(real.message()).isEqualTo("returned 500.0004, above max 500");
+        ItemResult sum = run(url, "SELECT 0.1::float8 + 0.2::float8", "max: 0.3");
+        assertThat(sum.message()).isEqualTo("returned 0.30000000000000004, above max 0.3");
+        ItemResult equal = run(url, "SELECT 0.1::float8 + 0.2::float8", "equals: 0.3");
+        assertThat(equal.status()).isEqualTo(Status.FAIL);
+        assertThat(run(url, "SELECT 0.3::numeric", "min: 0.3").status()).isEqualTo(Status.PASS);
+        ItemResult quoted = run(url, "SELECT 0.1::numeric", "min: '0.10000000000000001'");
+        assertThat(quoted.message()).isEqualTo("returned 0.1, below min 0.10000000000000001");
+    }
+
+    /** commit; delete ... would end the read-only transaction and delete: refused when the checklist loads, and before sending. */
+    @Test
+    void oneStatementOnly() throws Exception {
+        assertThat(Checklists.messages("- { id: a, check: sql.query, with: { url: \"postgres://postgres@127.0.0.1:5432/test\", "
+                + "query: \"commit; delete from " + TABLE + "\", max: 5 } }")).containsExactly("item 'a': one query only: the query "
+                + "holds 2 statements separated by ';' (a second statement could end the read-only transaction and write)");
+        assertThat(count()).isEqualTo(100);
+        assertThat(SqlQueryCheck.extraStatement("COMMIT; DELETE FROM t", true)).startsWith("one query only");
+        assertThat(SqlQueryCheck.extraStatement("SELECT 1; /* c */ SELECT 2", true)).startsWith("one query only");
+        for (String single : List.of("SELECT ';'", "SELECT 1;", "SELECT 1; -- ; DELETE FROM t", "SELECT $$a;b$$",
+                "SELECT \"a;b\" FROM t", "SELECT 1 /* ; DELETE FROM t */", "SELECT E'\\';'")) {
+            assertThat(SqlQueryCheck.extraStatement(single, true)).as(single).isNull();
+        }
+        ItemResult trailing = run("postgres://postgres@127.0.0.1:5432/test", "SELECT count(*) FROM " + TABLE + ";", "equals: 100");
+        assertThat(trailing.status()).as(trailing.message()).isEqualTo(Status.PASS);
+    }
+
+    @Test
+    void boundsAreNumbersReadAsWritten() {
+        assertThat(Checklists.messages("""
+                - { id: b, check: sql.query, with: { url: "postgres://db/app", query: "SELECT 1", min: lots } }
+                - { id: c, check: sql.query, with: { url: "postgres://db/app", query: "SELECT 1", max: 123456789012345678901 } }
+                - { id: d, check: sql.query, with: { url: "postgres://db/app", query: "SELECT 1", max: "1e400x" } }
+                """)).containsExactly("item 'b': min 'lots' is not a number", "item 'd': max '1e400x' is not a number");
+    }
+
     @Test
     void rejectsParametersThatCannotWork() {
         assertThat(Checklists.messages("""
