@@ -98,18 +98,20 @@ public final class ShellCommand {
             Duration left = ctx.remaining();
             Duration reserve = left.dividedBy(10).compareTo(RESERVE) > 0 ? RESERVE : left.dividedBy(10);
             if (!waitFor(process, left.minus(reserve), seen)) {
-                kill(process, seen);
+                kill(process, seen, false);
                 reader.join(reserve.dividedBy(2));
                 return new Exit(-1, true, tail(stderr));
             }
             // What is left of the group now is what the command left running in the background.
-            kill(process, seen);
+            kill(process, seen, true);
             reader.join(5000);
             if (errors != null) {
                 errors.join(1000);
             }
         } finally {
-            kill(process, seen);
+            if (process.isAlive()) {
+                kill(process, seen, false);
+            }
         }
         return new Exit(process.exitValue(), false, tail(stderr));
     }
@@ -147,25 +149,31 @@ public final class ShellCommand {
         }
     }
 
-    /** Kills the command's process group, every descendant seen (and theirs), and the process itself. */
-    private static void kill(Process process, Set<ProcessHandle> seen) {
-        if (SETSID != null && KILL != null) {
-            try {
-                Process k = new ProcessBuilder(KILL, "-KILL", "--", "-" + process.pid())
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                k.waitFor(2, TimeUnit.SECONDS);
-            } catch (IOException e) {
-                // The descendants below are killed one by one all the same.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    /**
+     * Kills every descendant seen (and theirs) and the process itself, at once; then the command's
+     * process group, which reaches children the shell left behind before they were seen. At the
+     * deadline ({@code wait} false) the group is signalled without waiting for {@code kill} to end.
+     */
+    private static void kill(Process process, Set<ProcessHandle> seen, boolean wait) {
         process.descendants().forEach(seen::add);
         for (ProcessHandle h : List.copyOf(seen)) {
             h.descendants().forEach(ProcessHandle::destroyForcibly);
             h.destroyForcibly();
         }
         process.destroyForcibly();
+        if (SETSID != null && KILL != null) {
+            try {
+                Process k = new ProcessBuilder(KILL, "-KILL", "--", "-" + process.pid())
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (wait) {
+                    k.waitFor(1, TimeUnit.SECONDS);
+                }
+            } catch (IOException e) {
+                // The descendants seen were killed one by one above.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The first of {@code paths} that is an executable file, or null. */
