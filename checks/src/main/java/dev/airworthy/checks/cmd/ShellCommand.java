@@ -160,7 +160,10 @@ public final class ShellCommand {
             h.descendants().forEach(ProcessHandle::destroyForcibly);
             h.destroyForcibly();
         }
-        process.destroyForcibly();
+        if (process.isAlive()) {
+            // Destroying a Process also closes its streams: not once it has exited, while its output is still read.
+            process.destroyForcibly();
+        }
         if (SETSID != null && KILL != null) {
             try {
                 Process k = new ProcessBuilder(KILL, "-KILL", "--", "-" + process.pid())
