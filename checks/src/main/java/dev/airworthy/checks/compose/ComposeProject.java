@@ -400,8 +400,8 @@ public final class ComposeProject {
                     List<String> files = new ArrayList<>();
                     for (String p : paths) {
                         String rel = inside(dir, scope.resolve(p).text());
-                        if (rel == null) {
-                            notes.add(ComposeService.where(item) + ": includes " + p + ", which is not in the repository");
+                        if (rel == null || CheckedFiles.regularFileInside(root, rel).isEmpty()) {
+                            notes.add(ComposeService.where(item) + ": includes " + p + ", which is no file in the repository");
                         } else {
                             files.add(rel);
                         }
@@ -457,7 +457,10 @@ public final class ComposeProject {
             return node.text() == null || node.text().isBlank() ? List.of() : List.of(node.text());
         }
 
-        /** {@code path} relative to {@code dir}, as a path relative to the repository root, or null when it leaves it. */
+        /**
+         * {@code path} relative to {@code dir}, as a path relative to the repository root, or null when
+         * it leaves the repository or names nothing in it.
+         */
         private String inside(String dir, String path) {
             if (path == null || path.isBlank()) {
                 return null;

@@ -256,11 +256,16 @@ public final class DockerfileCheck implements Check {
                 continue;
             }
             Map<String, String> args = new LinkedHashMap<>();
-            s.resolvedBuildArgs().forEach((k, v) -> {
-                if (v != null) {
-                    args.put(k, v); // one taken from the environment leaves the Dockerfile's default
-                }
-            });
+            try {
+                s.resolvedBuildArgs().forEach((k, v) -> {
+                    if (v != null) {
+                        args.put(k, v); // one taken from the environment leaves the Dockerfile's default
+                    }
+                });
+            } catch (ComposeService.Malformed e) {
+                out.evidence(d.file() + ": the build of " + s.name() + " not judged: " + e.getMessage());
+                continue;
+            }
             builds.add(new Build(stage.get(), args, s));
         }
         Set<String> judgedStages = new HashSet<>();

@@ -230,6 +230,7 @@ class ComposeProjectTest {
                   - path: [ops/base.yml, ops/prod.yml]
                     env_file: ops/ops.env
                   - ../outside.yml
+                  - infra
                 services:
                   api: { image: "api:${TAG:-1.0.0}", depends_on: { init: { condition: service_completed_successfully } } }
                 """);
@@ -250,7 +251,8 @@ class ComposeProjectTest {
         assertThat(init.image()).contains("init:3");
         assertThat(init.oneShot()).contains("api waits for it");
         assertThat(service(p, "ops/base.yml", "metrics").text("restart")).contains("no");
-        assertThat(String.join("\n", p.evidence())).contains("includes ../outside.yml, which is not in the repository")
+        assertThat(String.join("\n", p.evidence())).contains("includes ../outside.yml, which is no file in the repository")
+                .contains("includes infra, which is no file in the repository")
                 .contains("include of compose.yaml not followed (a cycle)");
     }
 
