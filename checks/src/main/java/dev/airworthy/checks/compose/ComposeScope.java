@@ -3,6 +3,7 @@ package dev.airworthy.checks.compose;
 import dev.airworthy.checks.docker.Interpolation;
 import dev.airworthy.checks.secrets.SecretValues;
 import dev.airworthy.checks.yaml.YamlNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -28,9 +29,26 @@ public final class ComposeScope {
         return new ComposeScope(ProjectEnv.none(), List.of(), false);
     }
 
-    /** Interpolates {@code raw} as compose does with the env file's values; a variable it lacks takes its default. */
+    /**
+     * Interpolates {@code raw} as compose does with the env file's values; a variable it lacks takes
+     * its default, and one it sets from the environment ({@code TAG=${CI_TAG}}) stays unresolved.
+     */
     public Interpolation.Resolved resolve(String raw) {
-        return Interpolation.resolve(raw, env::get);
+        List<String> unknown = new ArrayList<>();
+        Interpolation.Resolved r = Interpolation.resolve(raw, n -> {
+            String v = env.get(n);
+            if (ProjectEnv.UNKNOWN.equals(v)) {
+                unknown.add(n);
+                return null;
+            }
+            return v;
+        });
+        if (unknown.isEmpty()) {
+            return r;
+        }
+        List<String> unresolved = new ArrayList<>(r.unresolved());
+        unknown.stream().filter(n -> !unresolved.contains(n)).forEach(unresolved::add);
+        return new Interpolation.Resolved(r.text(), List.copyOf(unresolved), r.usedDefault(), r.supplied());
     }
 
     /**

@@ -26,6 +26,11 @@ import java.util.Optional;
  */
 final class ProjectEnv {
     private static final int MAX_BYTES = 1 << 20;
+    /**
+     * The value of a variable the file sets from one it does not know ({@code TAG=${CI_TAG}}): set
+     * at deploy time, to something the repository does not say.
+     */
+    static final String UNKNOWN = "\u0000unknown";
     private static final ProjectEnv NONE = new ProjectEnv(List.of(), Map.of());
 
     private final List<String> files;
@@ -67,7 +72,7 @@ final class ProjectEnv {
         return read.isEmpty() ? NONE : new ProjectEnv(read, values);
     }
 
-    /** The value the file sets, or null. */
+    /** The value the file sets, or null; {@link #UNKNOWN} for one that depends on the environment. */
     String get(String name) {
         return values.get(name);
     }
@@ -115,17 +120,28 @@ final class ProjectEnv {
             if (q == '\'' || q == '"') {
                 int close = closingQuote(s, valueStart + 1, q);
                 String raw = s.substring(valueStart + 1, close < 0 ? n : close);
-                value = q == '\'' ? raw : Interpolation.resolve(unescaped(raw), out::get).text();
+                value = q == '\'' ? raw : expanded(unescaped(raw), out);
                 next = close < 0 ? n : lineEnd(s, close) + 1;
             } else {
                 String raw = s.substring(valueStart, eol);
                 int comment = inlineComment(raw);
-                value = Interpolation.resolve((comment < 0 ? raw : raw.substring(0, comment)).strip(), out::get).text();
+                value = expanded((comment < 0 ? raw : raw.substring(0, comment)).strip(), out);
             }
             out.put(key, value);
             i = next;
         }
         return out;
+    }
+
+    /** A value with the variables defined above it put in, or {@link #UNKNOWN} when it uses one the file does not know. */
+    private static String expanded(String raw, Map<String, String> above) {
+        boolean[] unknown = {false};
+        Interpolation.Resolved r = Interpolation.resolve(raw, n -> {
+            String v = above.get(n);
+            unknown[0] |= UNKNOWN.equals(v);
+            return UNKNOWN.equals(v) ? null : v;
+        });
+        return r.complete() && !unknown[0] ? r.text() : UNKNOWN;
     }
 
     private static int lineEnd(String s, int from) {

@@ -234,7 +234,7 @@ class ComposeProjectTest {
                 services:
                   api: { image: "api:${TAG:-1.0.0}", depends_on: { init: { condition: service_completed_successfully } } }
                 """);
-        write(".env", "TAG=2.0.0\n");
+        write(".env", "TAG=2.0.0\nREGISTRY=${CI_REGISTRY}\n");
         write("infra/db.yaml", "include: [../compose.yaml, db.yaml]\nservices:\n  db: { image: \"postgres:${PG:-16.4}\" }\n");
         write("infra/.env", "PG=17.0\n");
         write("ops/base.yml", "services:\n  init: { image: \"init:${INIT:-1}\" }\n  metrics: { image: m:1, restart: always }\n");
@@ -246,6 +246,8 @@ class ComposeProjectTest {
                 org.assertj.core.groups.Tuple.tuple("infra/db.yaml", "compose.yaml"),
                 org.assertj.core.groups.Tuple.tuple("ops/base.yml", "compose.yaml"));
         assertThat(service(p, "compose.yaml", "api").image()).contains("api:2.0.0");
+        // REGISTRY is set from the deploy environment, so its default is not what runs.
+        assertThat(service(p, "compose.yaml", "api").resolve("${REGISTRY:-ghcr.io}/api").unresolved()).containsExactly("REGISTRY");
         assertThat(service(p, "infra/db.yaml", "db").image()).contains("postgres:17.0");
         ComposeService init = service(p, "ops/base.yml", "init");
         assertThat(init.image()).contains("init:3");
@@ -289,9 +291,12 @@ class ComposeProjectTest {
                 G=a#b
                 not an assignment
                 H=${MISSING:-fallback}
+                I=${CI_TAG}
+                J=x${I}
                 """);
         assertThat(env).containsEntry("A", "1").containsEntry("B", "two words").containsEntry("C", "literal ${A} # kept")
                 .containsEntry("D", "line\none 1").containsEntry("E", "multi\nline").containsEntry("F", "yaml-style")
-                .containsEntry("G", "a#b").containsEntry("H", "fallback").hasSize(8);
+                .containsEntry("G", "a#b").containsEntry("H", "fallback").containsEntry("I", ProjectEnv.UNKNOWN)
+                .containsEntry("J", ProjectEnv.UNKNOWN).hasSize(10);
     }
 }
