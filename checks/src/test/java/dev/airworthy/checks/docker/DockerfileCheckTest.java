@@ -54,6 +54,34 @@ class DockerfileCheckTest {
     }
 
     @Test
+    void variablesComeFromInheritedEnvStageArgsAndBuildArguments() {
+        Dockerfile d = Dockerfile.parse("""
+                ARG HOME_DIR=/srv
+                FROM alpine:3.20 AS base
+                ENV RUN_AS=root
+                FROM base
+                ARG RUN_AS=app
+                ARG HOME_DIR
+                ARG TAG=1.0
+                ENV LABEL=v${TAG}
+                USER $RUN_AS
+                """, "Dockerfile");
+        Dockerfile.Stage last = d.finalStage().orElseThrow();
+        java.util.Map<String, BuildScope.Var> at = new java.util.HashMap<>();
+        BuildScope.walk(d, last, java.util.Map.of("TAG", "2.0"), "the build.args of api", (ins, vars) -> {
+            if (ins.keyword().equals("USER")) {
+                at.putAll(vars);
+            }
+        });
+        assertThat(at.get("RUN_AS").value()).as("ENV wins over an ARG of the same name").isEqualTo("root");
+        assertThat(at.get("RUN_AS").origin()).isEqualTo("ENV RUN_AS=root (line 3)");
+        assertThat(at.get("HOME_DIR").value()).as("a bare ARG takes the global default").isEqualTo("/srv");
+        assertThat(at.get("LABEL").value()).isEqualTo("v2.0");
+        assertThat(at.get("LABEL").fromArgument()).isTrue();
+        assertThat(at.get("TAG").origin()).isEqualTo("the build.args of api set TAG=2.0");
+    }
+
+    @Test
     void userAndHealthcheckCarryOverFromTheStageTheFinalOneBuildsOn() {
         Dockerfile d = Dockerfile.parse("""
                 FROM alpine:3.20 AS base
