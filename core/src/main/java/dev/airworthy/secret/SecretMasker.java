@@ -26,8 +26,10 @@ public final class SecretMasker {
     // the pattern would retry it from every position, which is quadratic.
     private static final Pattern URL_USERINFO = Pattern.compile(
             "(?<![a-zA-Z0-9+.-])([a-zA-Z][a-zA-Z0-9+.-]{0,30}+://[^/\\s:@]{0,256}+:)([^@\\s/]{1,1024}+)(@)");
+    /** Query parameters that carry a credential, including the signed-URL ones of S3 and Cloud Storage. */
     private static final Pattern QUERY_SECRET = Pattern.compile(
-            "(?i)([?&;](?:password|passwd|pwd|token|access_token|api[_-]?key|secret|sig|signature|client_secret)=)([^&\\s;]+)");
+            "(?i)([?&;](?:password|passwd|pwd|token|access_token|api[_-]?key|secret|sig|signature|client_secret"
+                    + "|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential)=)([^&\\s;]+)");
     /** Names that say they hold a secret: they end with one of these words (token, not token_type). */
     private static final String SECRET_WORD =
             "[\\w.-]{0,40}(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|credentials?|session[_-]?id)";

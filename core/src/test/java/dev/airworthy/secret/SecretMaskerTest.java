@@ -44,6 +44,17 @@ class SecretMaskerTest {
     }
 
     @Test
+    void signedUrlCredentialsAreMasked() {
+        String url = "GET https://bucket.s3.amazonaws.com/a.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+                + "&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20240101%2Fus-east-1%2Fs3%2Faws4_request"
+                + "&X-Amz-Security-Token=IQoJb3JpZ2luX2VjEJr&X-Amz-Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024"
+                + " and https://storage.googleapis.com/b/o?X-Goog-Credential=sa%40p.iam.gserviceaccount.com&x-goog-signature=0a1b2c3d";
+        assertThat(SecretMasker.none().mask(url)).isEqualTo("GET https://bucket.s3.amazonaws.com/a.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+                + "&X-Amz-Credential=****&X-Amz-Security-Token=****&X-Amz-Signature=****"
+                + " and https://storage.googleapis.com/b/o?X-Goog-Credential=****&x-goog-signature=****");
+    }
+
+    @Test
     void aSecretFromAFileIsMaskedWithOrWithoutItsLineBreak() {
         SecretMasker m = SecretMasker.of(Map.of("API_TOKEN", "sk_live_4eC39HqLyjWDarjtT1zdp7dc\n"));
         assertThat(m.mask("invalid header value: \"Bearer sk_live_4eC39HqLyjWDarjtT1zdp7dc\"")).doesNotContain("sk_live");
