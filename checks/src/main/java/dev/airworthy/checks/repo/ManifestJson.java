@@ -102,7 +102,7 @@ record ManifestJson(String file, Map<String, List<Entry>> objects, Map<String, L
         return out;
     }
 
-    private static UnreadableFile at(String label, JsonLocation loc, String problem) {
+    static UnreadableFile at(String label, JsonLocation loc, String problem) {
         String msg = problem == null ? "not valid JSON" : problem.lines().findFirst().orElse("not valid JSON").strip();
         if (loc == null || loc.getLineNr() < 1) {
             return new UnreadableFile(label + ": " + msg);
