@@ -15,9 +15,35 @@ final class PythonRequirements {
     static final int MAX_LINE = 8192;
     private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._+!-]{1,128}");
+    /** A bare archive file name such as {@code pkg-1.2.3-py3-none-any.whl}: a local file, its version in its name. */
+    private static final Pattern LOCAL_ARCHIVE = Pattern.compile("[A-Za-z0-9_.+!-]{1,255}\\.(?:whl|tar\\.gz|tar\\.bz2|zip)");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,198}[A-Za-z0-9])?");
 
     private PythonRequirements() {
+    }
+
+    /** A {@code -r}/{@code -c} line: the option as written and the file it names. */
+    record Include(int line, String option, String target) {
+    }
+
+    private static final Pattern INCLUDE = Pattern.compile(
+            "(-r|-c|--requirement|--constraint)(?:\\s{0,64}=\\s{0,64}|\\s{1,64}|(?<=^-[rc]))(\\S{1,4096})");
+
+    /** The files a requirements file includes with {@code -r}, {@code -c} and their long forms. */
+    static List<Include> includes(String text) {
+        List<Include> out = new ArrayList<>();
+        String[] lines = text.split("\r?\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String l = stripComment(lines[i]).strip();
+            if (l.length() > MAX_LINE) {
+                continue;
+            }
+            java.util.regex.Matcher m = INCLUDE.matcher(l);
+            if (m.matches()) {
+                out.add(new Include(i + 1, m.group(1), m.group(2)));
+            }
+        }
+        return out;
     }
 
     /** The verdict on one requirement: {@code unpinned} holds why it is not pinned, or null. */
@@ -36,6 +62,11 @@ final class PythonRequirements {
             while (i < lines.length) {
                 String l = stripComment(lines[i]);
                 i++;
+                String trimmed = l.strip();
+                if (logical.length() > 0 && trimmed.startsWith("--hash") && l.length() <= MAX_LINE) {
+                    // Only the presence of hashes matters: a pinned wheel with hundreds of them is no long line.
+                    l = (trimmed.endsWith("\\") ? "--hash=h \\" : "--hash=h");
+                }
                 if (logical.length() + l.length() > MAX_LINE) {
                     throw UnreadableFile.at(label, start, 1, "a requirement line longer than " + MAX_LINE + " characters");
                 }
@@ -73,7 +104,7 @@ final class PythonRequirements {
         boolean hashed = s.contains("--hash=") || s.contains("--hash ");
         int opt = s.indexOf(" --");
         String req = (opt < 0 ? s : s.substring(0, opt)).strip();
-        if (isLocal(req)) {
+        if (isLocal(req) || (!req.contains("://") && LOCAL_ARCHIVE.matcher(req).matches())) {
             return new Requirement(line, s, null);
         }
         if (req.contains("://") && !req.contains(" @ ") && !req.contains("@ ")) {
