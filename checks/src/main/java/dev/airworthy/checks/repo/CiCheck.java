@@ -270,7 +270,7 @@ public final class CiCheck implements Check {
 
     /** Why a GitHub {@code uses:} reference can change under the workflow, or null when it cannot. */
     static String unpinnedAction(String ref) {
-        String r = ref.strip();
+        String r = PythonRequirements.userinfoMasked(ref.strip());
         if (r.startsWith("./") || r.startsWith(".\\")) {
             return null;
         }
@@ -460,7 +460,7 @@ public final class CiCheck implements Check {
                 } else if (github && key.equals("uses")) {
                     uses.add(new Uses(text, n.line()));
                     if (text.contains("/.github/workflows/") && !text.startsWith("./")) {
-                        external.add(text + " (reusable workflow in another repository)");
+                        external.add(PythonRequirements.userinfoMasked(text) + " (reusable workflow in another repository)");
                     } else if (text.startsWith("./") && counting) {
                         localUses(text.substring(2));
                     }
@@ -710,7 +710,7 @@ public final class CiCheck implements Check {
                 if (item.isScalar() && item.text() != null) {
                     String t = item.text();
                     if (t.contains("://")) {
-                        external.add(t + " (remote include)");
+                        external.add(PythonRequirements.userinfoMasked(t) + " (remote include)");
                     } else {
                         local = t;
                     }
@@ -721,7 +721,7 @@ public final class CiCheck implements Check {
                         String kind = e.keySet().stream().filter(k -> Set.of("project", "remote", "template", "component").contains(k))
                                 .findFirst().orElse(null);
                         String what = kind == null ? null : e.get(kind).text();
-                        external.add(kind == null ? "an include of unknown kind" : kind + " include " + what);
+                        external.add(kind == null ? "an include of unknown kind" : kind + " include " + PythonRequirements.userinfoMasked(String.valueOf(what)));
                     }
                 }
                 if (local != null) {

@@ -158,7 +158,7 @@ public final class DepsPinnedCheck implements Check {
             }
             judged += requirements(f, text, out, problems);
             for (PythonRequirements.Include inc : PythonRequirements.includes(text)) {
-                String where = f.path() + ":" + inc.line() + ": " + inc.option() + " " + inc.target();
+                String where = f.path() + ":" + inc.line() + ": " + inc.option() + " " + PythonRequirements.userinfoMasked(inc.target());
                 if (inc.target().contains("://")) {
                     out.finding(Finding.fail("repo.deps-pinned.python", where + " includes a URL: its content can change")
                             .at(f.path(), inc.line()));

@@ -1,5 +1,6 @@
 package dev.airworthy.checks.repo;
 
+import dev.airworthy.checks.secrets.SecretValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -206,7 +207,42 @@ final class PythonRequirements {
         return line.stripTrailing();
     }
 
+    /** Untrusted text for a message: URL userinfo masked first (a cut must not leave half a token), then cut to 60 characters. */
     static String short40(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+        String shown = userinfoMasked(s);
+        return shown.length() <= 60 ? shown : shown.substring(0, 57) + "...";
+    }
+
+    /**
+     * {@code scheme://TOKEN@host} and {@code scheme://user:PASSWORD@host} with the secret part shown as
+     * {@link SecretValues#masked}; the SSH user {@code git} stays. One pass per URL, linear.
+     */
+    static String userinfoMasked(String s) {
+        StringBuilder out = new StringBuilder();
+        int from = 0;
+        int scheme;
+        while ((scheme = s.indexOf("://", from)) >= 0) {
+            int start = scheme + 3;
+            int end = start;
+            while (end < s.length() && "/?#".indexOf(s.charAt(end)) < 0 && !Character.isWhitespace(s.charAt(end))) {
+                end++;
+            }
+            int at = s.lastIndexOf('@', end - 1);
+            out.append(s, from, start);
+            if (at >= start) {
+                String userinfo = s.substring(start, at);
+                int colon = userinfo.indexOf(':');
+                if (colon >= 0) {
+                    out.append(userinfo, 0, colon + 1).append(SecretValues.masked(userinfo.substring(colon + 1)));
+                } else {
+                    out.append(userinfo.equals("git") ? userinfo : SecretValues.masked(userinfo));
+                }
+                out.append(s, at, end);
+            } else {
+                out.append(s, start, end);
+            }
+            from = end;
+        }
+        return out.append(s, from, s.length()).toString();
     }
 }

@@ -113,4 +113,20 @@ class DepsPinnedCheckTest {
         List<PythonRequirements.Requirement> reqs = PythonRequirements.judge(text.toString(), "requirements.txt");
         assertThat(reqs).extracting(PythonRequirements.Requirement::unpinned).containsOnlyNulls().hasSize(3);
     }
+
+    @Test
+    void tokensInUrlsNeverReachAMessageWholeEvenWhenCut() throws Exception {
+        String token = "ghp_FAKEfakeFAKEfake0123456789FAKEfake01";
+        assertThat(PythonRequirements.short40("git+https://" + token + "@github.com/acme/very-long-repository-name.git#main"))
+                .isEqualTo("git+https://ghp_…(40 chars)@github.com/acme/very-long-rep...");
+        assertThat(PythonRequirements.userinfoMasked("https://deploy:" + token + "@host/x and ssh://git@github.com/a"))
+                .isEqualTo("https://deploy:ghp_…(40 chars)@host/x and ssh://git@github.com/a");
+        write(dir, "package.json", "{\"dependencies\": {\"x\": \"git+https://" + token + "@github.com/acme/x.git\"}}");
+        write(dir, "requirements.txt", "-r https://user:" + token + "@example.com/reqs.txt\n"
+                + "lib @ git+https://" + token + "@github.com/acme/lib.git@main\n");
+        ItemResult r = RepoChecks.run(dir, "repo.deps-pinned", "");
+        assertThat(r.findings()).hasSize(3);
+        assertThat(r.message()).doesNotContain("FAKEfakeFAKE").contains("ghp_…(40 chars)@github.com");
+        assertThat(String.join("\n", r.evidence())).doesNotContain("FAKEfakeFAKE");
+    }
 }
