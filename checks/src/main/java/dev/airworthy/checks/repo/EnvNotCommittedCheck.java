@@ -116,7 +116,7 @@ public final class EnvNotCommittedCheck implements Check {
     /**
      * True for the name of a real env file: {@link #isEnvLikeName env-shaped}, and no part of it (split
      * on dots, dashes and underscores) marks it as a template ({@code .env.example}, {@code .env.local.sample},
-     * {@code example.env}, {@code .env-template}). A name with an empty part ({@code .env.}) is neither.
+     * {@code example.env}, {@code .env-template}). An empty part ({@code .env.production.}) exempts nothing.
      */
     static boolean isEnvFileName(String name) {
         if (!isEnvLikeName(name)) {
@@ -125,7 +125,7 @@ public final class EnvNotCommittedCheck implements Check {
         String n = name.toLowerCase(Locale.ROOT);
         String rest = n.startsWith(".") ? n.substring(1) : n;
         List<String> parts = List.of(rest.split("[._-]", -1));
-        return parts.stream().noneMatch(p -> p.isEmpty() || TEMPLATE_PARTS.contains(p));
+        return parts.stream().noneMatch(TEMPLATE_PARTS::contains);
     }
 
     private static final Pattern ASSIGNMENT = Pattern.compile("^\\s{0,64}(?:export\\s{1,16})?[A-Za-z_][A-Za-z0-9_]{0,255}=");

@@ -159,12 +159,12 @@ class EnvNotCommittedGitTest {
     void envFileNames() {
         for (String real : List.of(".env", ".ENV", ".env.local", ".env.production", ".env.staging.local", ".env.test",
                 "production.env", "docker.env", "app_prod.env", ".env-prod", ".env_prod", ".env-cmdrc.json", "prod.env.local",
-                "secrets.env.json", "env.production", "env.local", ".envrc", ".envrc.local", "app.env.sh")) {
+                "secrets.env.json", "env.production", "env.local", ".envrc", ".envrc.local", "app.env.sh", ".env.", ".env.production.")) {
             assertThat(EnvNotCommittedCheck.isEnvFileName(real)).as(real).isTrue();
         }
         for (String template : List.of(".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults",
                 ".env.local.example", ".env.production.sample", ".env.tmpl", ".env.vault", "example.env", "sample.env",
-                "env.example", "env.ts", "env.d.ts", "vite-env.d.ts", "environment.ts", ".environment", "dotenv", ".env.",
+                "env.example", "env.ts", "env.d.ts", "vite-env.d.ts", "environment.ts", ".environment", "dotenv",
                 "venv", "prod.env.example", ".env-template", ".env_sample", "app.env.ts", "config.env.js", "env.md",
                 "README.env.md", "environments", "env")) {
             assertThat(EnvNotCommittedCheck.isEnvFileName(template)).as(template).isFalse();
