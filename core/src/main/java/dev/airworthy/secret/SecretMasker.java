@@ -28,10 +28,13 @@ public final class SecretMasker {
             "(?<![a-zA-Z0-9+.-])([a-zA-Z][a-zA-Z0-9+.-]{0,30}+://[^/\\s:@]{0,256}+:)([^@\\s/]{1,1024}+)(@)");
     /**
      * {@code scheme://TOKEN@host}: userinfo without a password is how tokens ride in git and package URLs
-     * ({@code https://ghp_...@github.com}). The well-known SSH user {@code git} stays readable.
+     * ({@code https://ghp_...@github.com}). Masked over HTTP(S), where a lone user is a token in practice,
+     * and under any scheme when it looks like one (random-looking, or a known token
+     * prefix); a database user ({@code postgres://app@db}) and the SSH user {@code git} stay readable.
      */
     private static final Pattern URL_USER_ONLY = Pattern.compile(
             "(?<![a-zA-Z0-9+.-])([a-zA-Z][a-zA-Z0-9+.-]{0,30}+://)([^/\\s:@]{1,1024}+)(@)");
+    private static final Pattern TOKEN_PREFIX = Pattern.compile("(?i)(?:gh[pousr]_|github_pat_|glpat-|xox[abpr]-|sk_|pk_|akia|npm_)");
     private static final Pattern QUERY_SECRET = Pattern.compile(
             "(?i)([?&;](?:password|passwd|pwd|token|access_token|api[_-]?key|secret|sig|signature|client_secret)=)([^&\\s;]+)");
     /** Names that say they hold a secret: they end with one of these words (token, not token_type). */
@@ -91,7 +94,7 @@ public final class SecretMasker {
         out = COOKIE_HEADER.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + maskCookies(m.group(2))));
         out = URL_USERINFO.matcher(out).replaceAll("$1" + MASK + "$3");
         out = URL_USER_ONLY.matcher(out).replaceAll(m -> Matcher.quoteReplacement(
-                m.group(1) + (m.group(2).equals("git") || m.group(2).equals(MASK) ? m.group(2) : MASK) + m.group(3)));
+                m.group(1) + (tokenAsUser(m.group(1), m.group(2)) ? MASK : m.group(2)) + m.group(3)));
         out = QUERY_SECRET.matcher(out).replaceAll("$1" + MASK);
         out = JSON_SECRET.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK + m.group(3)));
         out = ASSIGNED_SECRET.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
@@ -110,6 +113,15 @@ public final class SecretMasker {
             boolean attribute = COOKIE_ATTRIBUTES.contains(name.toLowerCase(java.util.Locale.ROOT));
             return Matcher.quoteReplacement(m.group(1) + name + "=" + (attribute ? m.group(3) : MASK));
         });
+    }
+
+    private static boolean tokenAsUser(String schemeWithSlashes, String user) {
+        if (user.equals("git") || user.equals(MASK)) {
+            return false;
+        }
+        String scheme = schemeWithSlashes.substring(0, schemeWithSlashes.length() - 3).toLowerCase(java.util.Locale.ROOT);
+        return scheme.endsWith("http") || scheme.endsWith("https") || looksRandom(user)
+                || TOKEN_PREFIX.matcher(user).lookingAt();
     }
 
     /** Token-like: long enough, no spaces, mixes letters and digits. */

@@ -55,7 +55,8 @@ import java.util.regex.Pattern;
                 lists them (without `workflows`, the `build` job), reusable commands only when a counted job \
                 uses them; not Jenkins stages with `when { expression { false } }`; not Azure steps with \
                 `condition: false`, `enabled: false` or `continueOnError: true`, nor pipelines with \
-                `trigger: none` and `pr: none` and no schedule. Fails without CI, and without a counted test \
+                `trigger: none` and `pr: none` and no schedule; not Bitbucket `custom` pipelines (started by \
+                hand). Fails without CI, and without a counted test \
                 command (the message names the files read; the evidence says what was not counted and why). \
                 GitHub Actions used at a tag or branch rather than a 40-hex commit SHA warn (`actions/*` and \
                 `github/*` are exempt; local `./` actions and `docker://` images with a digest are fine). A CI \
@@ -492,7 +493,12 @@ public final class CiCheck implements Check {
                 if (circle && ORB_JOB.matcher(e.getKey()).matches()) {
                     orbCommand(e.getKey(), e.getValue().line());
                 }
-                walk(e.getValue(), e.getKey(), depth + 1, c);
+                // Bitbucket's custom pipelines run when someone starts them (or on a schedule set outside the file).
+                boolean manual = ci.system().equals("Bitbucket Pipelines") && "pipelines".equals(key) && e.getKey().equals("custom");
+                if (manual && c) {
+                    notCounted("custom pipelines run only when started by hand");
+                }
+                walk(e.getValue(), e.getKey(), depth + 1, c && !manual);
             }
         }
 

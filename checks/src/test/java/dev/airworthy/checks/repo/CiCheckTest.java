@@ -231,6 +231,13 @@ class CiCheckTest {
     }
 
     @Test
+    void bitbucketCustomPipelinesRunOnlyByHand() throws Exception {
+        write(dir, "bitbucket-pipelines.yml", "pipelines:\n  custom:\n    tests:\n      - step:\n          script: [npm test]\n"
+                + "  default:\n    - step:\n        script: [npm run build]\n");
+        expectNoTests("custom pipeline");
+    }
+
+    @Test
     void workflowsOutsideTheRootDirectoryAreNotCI() throws Exception {
         write(dir, "examples/app/.github/workflows/ci.yml", "on: push\njobs:\n  t:\n    steps:\n      - run: npm test\n");
         write(dir, "templates/.gitlab-ci.yml", "t:\n  script: [npm test]\n");
