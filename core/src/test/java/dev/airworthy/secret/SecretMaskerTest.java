@@ -29,6 +29,28 @@ class SecretMaskerTest {
     }
 
     @Test
+    void masksATokenThatIsAUrlsWholeUserinfo() {
+        SecretMasker m = SecretMasker.none();
+        assertThat(m.mask("git+https://ghp_FAKEfakeFAKEfake0123456789FAKEfake01@github.com/acme/x.git#main"))
+                .isEqualTo("git+https://****@github.com/acme/x.git#main");
+        assertThat(m.mask("see https://glpat-xxxxxxxxxxxxxxxxxxxx@gitlab.com/a/b and https://user:pw@h/x"))
+                .isEqualTo("see https://****@gitlab.com/a/b and https://user:****@h/x");
+        assertThat(m.mask("git+ssh://git@github.com/acme/x.git")).as("the SSH user git is no secret")
+                .isEqualTo("git+ssh://git@github.com/acme/x.git");
+        assertThat(m.mask("mail me@example.com or visit https://example.com/a@b")).as("an @ in a path or an address")
+                .isEqualTo("mail me@example.com or visit https://example.com/a@b");
+        assertThat(m.mask("postgres://app:s3cret@db:5432/app")).isEqualTo("postgres://app:****@db:5432/app");
+        assertThat(m.mask("postgres://postgres@127.0.0.1:5432/test")).as("a database user is no secret")
+                .isEqualTo("postgres://postgres@127.0.0.1:5432/test");
+        assertThat(m.mask("ssh://ghp_FAKEfakeFAKEfake0123456789FAKEfake01@host/x")).isEqualTo("ssh://****@host/x");
+        assertThat(m.mask("redis://a1b2c3d4e5f6g7h8@cache:6379")).as("random-looking").isEqualTo("redis://****@cache:6379");
+        String hostile = "a://".repeat(50_000) + "b".repeat(100_000);
+        long t0 = System.nanoTime();
+        m.mask(hostile);
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2_000);
+    }
+
+    @Test
     void masksSecretFieldsAssignmentsAndTokensInBodies() {
         SecretMasker m = SecretMasker.none();
         assertThat(m.mask("< body: {\"access_token\":\"abc.def-123\",\"token_type\":\"bearer\",\"expires_in\":3600}"))
