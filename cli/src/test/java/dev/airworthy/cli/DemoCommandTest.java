@@ -25,7 +25,7 @@ class DemoCommandTest {
         assertThat(j.at("/gate/blocking").toString())
                 .isEqualTo("[\"security-headers\",\"admin-login\",\"cors\",\"db-password\",\"security-signoff\"]");
         assertThat(j.at("/url").asText()).startsWith("https://127.0.0.1:");
-        assertThat(j.at("/summary/pass").asInt()).isEqualTo(9);
+        assertThat(j.at("/summary/pass").asInt()).isEqualTo(10);
         assertThat(j.at("/summary/fail").asInt()).isEqualTo(11);
         assertThat(j.at("/summary/warn").asInt()).isEqualTo(2);
         assertThat(j.at("/summary/attested").asInt()).isEqualTo(1);

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 /**
  * Masks secrets in any text airworthy prints: values taken from the environment that look like
- * secrets, credentials in headers, cookies, URLs and query strings, JSON members and assignments
+ * secrets, credentials in headers, cookies, URLs (a password, or a user alone: a token) and query strings, JSON members and assignments
  * whose names say they hold a secret, and JSON Web Tokens. The runner passes every message,
  * evidence line, finding and stack trace through it, so no report can forget to.
  */
@@ -28,8 +28,19 @@ public final class SecretMasker {
     // dashes costs a bounded retry per position.
     private static final Pattern URL_USERINFO = Pattern.compile(
             "(?<![a-zA-Z0-9+.])([a-zA-Z][a-zA-Z0-9+.-]{0,30}+://[^/\\s:@]{0,256}+:)([^@\\s/]{1,1024}+)(@)");
+    /**
+     * {@code scheme://TOKEN@host}: userinfo without a password is how tokens ride in git and package URLs
+     * ({@code https://ghp_...@github.com}). Masked over HTTP(S), where a lone user is a token in practice,
+     * and under any scheme when it looks like one (random-looking, or a known token
+     * prefix); a database user ({@code postgres://app@db}) and the SSH user {@code git} stay readable.
+     */
+    private static final Pattern URL_USER_ONLY = Pattern.compile(
+            "(?<![a-zA-Z0-9+.])([a-zA-Z][a-zA-Z0-9+.-]{0,30}+://)([^/\\s:@]{1,1024}+)(@)");
+    private static final Pattern TOKEN_PREFIX = Pattern.compile("(?i)(?:gh[pousr]_|github_pat_|glpat-|xox[abpr]-|sk_|pk_|akia|npm_)");
+    /** Query parameters that carry a credential, including the signed-URL ones of S3 and Cloud Storage. */
     private static final Pattern QUERY_SECRET = Pattern.compile(
-            "(?i)([?&;](?:password|passwd|pwd|token|access_token|api[_-]?key|secret|sig|signature|client_secret)=)([^&\\s;]+)");
+            "(?i)([?&;](?:password|passwd|pwd|token|access_token|api[_-]?key|secret|sig|signature|client_secret"
+                    + "|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential)=)([^&\\s;]+)");
     /** Names that say they hold a secret: they end with one of these words (token, not token_type). */
     private static final String SECRET_WORD =
             "[\\w.-]{0,40}(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|credentials?|session[_-]?id)";
@@ -86,6 +97,8 @@ public final class SecretMasker {
                 m.group(1) + (m.group(3) == null ? "" : m.group(3) + " ") + MASK));
         out = COOKIE_HEADER.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + maskCookies(m.group(2))));
         out = URL_USERINFO.matcher(out).replaceAll("$1" + MASK + "$3");
+        out = URL_USER_ONLY.matcher(out).replaceAll(m -> Matcher.quoteReplacement(
+                m.group(1) + (tokenAsUser(m.group(1), m.group(2)) ? MASK : m.group(2)) + m.group(3)));
         out = QUERY_SECRET.matcher(out).replaceAll("$1" + MASK);
         out = JSON_SECRET.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK + m.group(3)));
         out = ASSIGNED_SECRET.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
@@ -104,6 +117,15 @@ public final class SecretMasker {
             boolean attribute = COOKIE_ATTRIBUTES.contains(name.toLowerCase(java.util.Locale.ROOT));
             return Matcher.quoteReplacement(m.group(1) + name + "=" + (attribute ? m.group(3) : MASK));
         });
+    }
+
+    private static boolean tokenAsUser(String schemeWithSlashes, String user) {
+        if (user.equals("git") || user.equals(MASK)) {
+            return false;
+        }
+        String scheme = schemeWithSlashes.substring(0, schemeWithSlashes.length() - 3).toLowerCase(java.util.Locale.ROOT);
+        return scheme.endsWith("http") || scheme.endsWith("https") || looksRandom(user)
+                || TOKEN_PREFIX.matcher(user).lookingAt();
     }
 
     /** Token-like: long enough, no spaces, mixes letters and digits. */

@@ -35,7 +35,31 @@ class SecretMaskerTest {
                 .isEqualTo("DATABASE_URL=${DB_URL:-postgres://app:****@db/app}");
         assertThat(m.mask("${X-redis://:Xk29sLq81vMzT4pw@cache:6379}")).isEqualTo("${X-redis://:****@cache:6379}");
         assertThat(m.mask("url:https://u:Xk29sLq81vMzT4pw@b.example.com")).isEqualTo("url:https://u:****@b.example.com");
+        assertThat(m.mask("${REPO:-https://ghp_FAKEfakeFAKEfake0123456789FAKEfake01@github.com/a/b}"))
+                .isEqualTo("${REPO:-https://****@github.com/a/b}");
         assertThat(m.mask("-".repeat(100_000) + "a-".repeat(100_000) + "://")).as("linear on dashes").startsWith("---");
+    }
+
+    @Test
+    void masksATokenThatIsAUrlsWholeUserinfo() {
+        SecretMasker m = SecretMasker.none();
+        assertThat(m.mask("git+https://ghp_FAKEfakeFAKEfake0123456789FAKEfake01@github.com/acme/x.git#main"))
+                .isEqualTo("git+https://****@github.com/acme/x.git#main");
+        assertThat(m.mask("see https://glpat-xxxxxxxxxxxxxxxxxxxx@gitlab.com/a/b and https://user:pw@h/x"))
+                .isEqualTo("see https://****@gitlab.com/a/b and https://user:****@h/x");
+        assertThat(m.mask("git+ssh://git@github.com/acme/x.git")).as("the SSH user git is no secret")
+                .isEqualTo("git+ssh://git@github.com/acme/x.git");
+        assertThat(m.mask("mail me@example.com or visit https://example.com/a@b")).as("an @ in a path or an address")
+                .isEqualTo("mail me@example.com or visit https://example.com/a@b");
+        assertThat(m.mask("postgres://app:s3cret@db:5432/app")).isEqualTo("postgres://app:****@db:5432/app");
+        assertThat(m.mask("postgres://postgres@127.0.0.1:5432/test")).as("a database user is no secret")
+                .isEqualTo("postgres://postgres@127.0.0.1:5432/test");
+        assertThat(m.mask("ssh://ghp_FAKEfakeFAKEfake0123456789FAKEfake01@host/x")).isEqualTo("ssh://****@host/x");
+        assertThat(m.mask("redis://a1b2c3d4e5f6g7h8@cache:6379")).as("random-looking").isEqualTo("redis://****@cache:6379");
+        String hostile = "a://".repeat(50_000) + "b".repeat(100_000);
+        long t0 = System.nanoTime();
+        m.mask(hostile);
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2_000);
     }
 
     @Test
@@ -51,6 +75,17 @@ class SecretMaskerTest {
                 .isEqualTo("id eyJ**** here");
         assertThat(m.mask("token bucket is full; password policy: strong")).as("prose stays readable")
                 .isEqualTo("token bucket is full; password policy: strong");
+    }
+
+    @Test
+    void signedUrlCredentialsAreMasked() {
+        String url = "GET https://bucket.s3.amazonaws.com/a.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+                + "&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20240101%2Fus-east-1%2Fs3%2Faws4_request"
+                + "&X-Amz-Security-Token=IQoJb3JpZ2luX2VjEJr&X-Amz-Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024"
+                + " and https://storage.googleapis.com/b/o?X-Goog-Credential=sa%40p.iam.gserviceaccount.com&x-goog-signature=0a1b2c3d";
+        assertThat(SecretMasker.none().mask(url)).isEqualTo("GET https://bucket.s3.amazonaws.com/a.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+                + "&X-Amz-Credential=****&X-Amz-Security-Token=****&X-Amz-Signature=****"
+                + " and https://storage.googleapis.com/b/o?X-Goog-Credential=****&x-goog-signature=****");
     }
 
     @Test

@@ -22,16 +22,35 @@ public final class ComposeService {
     private final String file;
     private final int line;
     private final List<YamlNode> layers;
+    private final ComposeScope scope;
     private String oneShot;
+
+    /**
+     * A service key that compose cannot read (an {@code environment} entry that is a list, say): the
+     * check cannot judge the service, so the item is an error naming file and line.
+     */
+    public static final class Malformed extends RuntimeException {
+        Malformed(String message) {
+            super(message, null, false, false);
+        }
+    }
 
     /** An {@code environment} (or {@code build.args}) entry; {@code value} is null when it is taken from the shell. */
     public record EnvVar(String name, String value, YamlNode node) {
     }
 
-    /** A mount of the service: where it is ({@code target}) and what backs it. */
-    public record Mount(Kind kind, String source, String target, YamlNode node) {
+    /**
+     * A mount of the service: where it is ({@code target}) and what backs it. {@code why} says why a
+     * named volume is in memory ({@link Kind#TMPFS_VOLUME}).
+     */
+    public record Mount(Kind kind, String source, String target, YamlNode node, String why) {
+        Mount(Kind kind, String source, String target, YamlNode node) {
+            this(kind, source, target, node, null);
+        }
+
         public enum Kind {
-            NAMED("named volume"), BIND("bind mount"), ANONYMOUS("anonymous volume"), TMPFS("tmpfs"), OTHER("mount");
+            NAMED("named volume"), BIND("bind mount"), ANONYMOUS("anonymous volume"), TMPFS("tmpfs"),
+            TMPFS_VOLUME("named volume on tmpfs"), OTHER("mount");
 
             private final String label;
 
@@ -44,9 +63,9 @@ public final class ComposeService {
             }
         }
 
-        /** True when {@code path} is the target or lies under it. */
+        /** True when {@code path} is the target or lies under it; an empty target covers nothing. */
         public boolean covers(String path) {
-            return target.equals(path) || target.equals("/") || path.startsWith(target + "/");
+            return !target.isEmpty() && (target.equals(path) || target.equals("/") || path.startsWith(target + "/"));
         }
     }
 
@@ -58,11 +77,22 @@ public final class ComposeService {
     public record Build(String dockerfile, String target, String inline, YamlNode node, String why) {
     }
 
-    ComposeService(String name, String file, int line, List<YamlNode> layers) {
+    ComposeService(String name, String file, int line, List<YamlNode> layers, ComposeScope scope) {
         this.name = name;
         this.file = file;
         this.line = line;
         this.layers = List.copyOf(layers);
+        this.scope = scope;
+    }
+
+    /** What the service's file is read with: its env file's variables and top-level definitions. */
+    public ComposeScope scope() {
+        return scope;
+    }
+
+    /** {@code raw} interpolated as compose interpolates the service's file. */
+    public Interpolation.Resolved resolve(String raw) {
+        return scope.resolve(raw);
     }
 
     public String name() {
@@ -112,36 +142,56 @@ public final class ComposeService {
         return at(key).isPresent();
     }
 
-    /** True when the service says not to restart: {@code restart: "no"}, or a restart policy of {@code none}. */
-    public boolean restartDisabled() {
-        Optional<String> restart = text("restart");
-        if (restart.isPresent()) {
-            return restart.get().equalsIgnoreCase("no") || restart.get().equalsIgnoreCase("false");
-        }
-        return text("deploy", "restart_policy", "condition").filter("none"::equalsIgnoreCase).isPresent();
+    /**
+     * The boolean at {@code keys} when it is true as compose reads booleans: {@code true}, {@code yes},
+     * {@code y} or {@code on} in any case, quoted or not, also once interpolated ({@code ${PRIV:-true}}).
+     */
+    public Optional<YamlNode> isTrue(String... keys) {
+        return at(keys).filter(n -> n.text() != null && truthy(resolve(n.text().strip()).text()));
+    }
+
+    /** Compose's (YAML 1.1's) true: y, yes, true, on, in any case. */
+    static boolean truthy(String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "y", "yes", "true", "on" -> true;
+            default -> false;
+        };
+    }
+
+    /** The image the service runs ({@code image:} interpolated), when it names one that does not depend on the environment. */
+    public Optional<String> image() {
+        return text("image").map(this::resolve).filter(Interpolation.Resolved::complete).map(r -> r.text().strip())
+                .filter(i -> !i.isEmpty());
     }
 
     /** The test of the service's own healthcheck, when it has one that is on. */
     public Optional<YamlNode> healthcheckTest() {
-        if (text("healthcheck", "disable").filter("true"::equalsIgnoreCase).isPresent()) {
+        if (isTrue("healthcheck", "disable").isPresent()) {
             return Optional.empty();
         }
-        return at("healthcheck", "test").filter(t -> !isNone(t) && !isEmpty(t));
+        return at("healthcheck", "test").filter(t -> !isNone(t) && isCommand(t));
+    }
+
+    /**
+     * A test compose can run: a command string, or a list of strings starting with {@code CMD} or
+     * {@code CMD-SHELL} and naming a command.
+     */
+    private static boolean isCommand(YamlNode test) {
+        if (test.isScalar()) {
+            return test.text() != null && !test.text().isBlank();
+        }
+        List<YamlNode> items = test.items();
+        if (items.size() < 2 || items.stream().anyMatch(i -> !i.isScalar() || i.text() == null)) {
+            return false;
+        }
+        String kind = items.getFirst().text().strip().toUpperCase(Locale.ROOT);
+        return kind.equals("CMD") || kind.equals("CMD-SHELL");
     }
 
     /** {@code test: ["NONE"]} or {@code test: NONE}: the healthcheck turned off. */
     static boolean isNone(YamlNode test) {
         String first = test.isList() ? test.items().stream().findFirst().map(YamlNode::text).orElse(null) : test.text();
         return first != null && first.strip().equalsIgnoreCase("NONE");
-    }
-
-    static boolean isEmpty(YamlNode test) {
-        return test.isList() ? test.items().isEmpty() : test.text() == null || test.text().isBlank();
-    }
-
-    /** Whether the service says what to run: an image, a build, or a service it extends. */
-    boolean standsAlone() {
-        return has("image") || has("build") || has("extends");
     }
 
     /** The environment after merging the layers (a more specific layer wins per variable). */
@@ -154,6 +204,19 @@ public final class ComposeService {
         return variables("build", "args");
     }
 
+    /**
+     * The build arguments as the build receives them, interpolated; the value is null for one taken
+     * from the environment ({@code - GIT_SHA}) or depending on a variable that has no value here.
+     */
+    public Map<String, String> resolvedBuildArgs() {
+        Map<String, String> out = new LinkedHashMap<>();
+        buildArgs().forEach((k, v) -> {
+            Interpolation.Resolved r = v.value() == null ? null : resolve(v.value());
+            out.put(k, r == null || !r.complete() ? null : r.text());
+        });
+        return out;
+    }
+
     private Map<String, EnvVar> variables(String... keys) {
         Map<String, EnvVar> out = new LinkedHashMap<>();
         for (YamlNode layer : layers.reversed()) {
@@ -162,10 +225,18 @@ public final class ComposeService {
                 continue;
             }
             if (env.get().isMap()) {
-                env.get().entries().forEach((k, v) -> out.put(k, new EnvVar(k, v.isScalar() ? v.text() : null, v)));
+                env.get().entries().forEach((k, v) -> {
+                    if (!v.isScalar()) {
+                        throw new Malformed(where(v) + ": " + String.join(".", keys) + "." + k + " is not a single value");
+                    }
+                    out.put(k, new EnvVar(k, v.text(), v));
+                });
             }
             for (YamlNode item : env.get().items()) {
                 String entry = item.text();
+                if (!item.isScalar()) {
+                    throw new Malformed(where(item) + ": an entry of " + String.join(".", keys) + " is not a NAME=value string");
+                }
                 if (entry == null) {
                     continue;
                 }
@@ -177,12 +248,21 @@ public final class ComposeService {
         return out;
     }
 
-    /** The volumes and tmpfs mounts after merging the layers (a more specific layer wins per target). */
+    /**
+     * The volumes and tmpfs mounts after merging the layers (a more specific layer wins per target).
+     * A named volume whose top-level definition puts it on tmpfs ({@code driver_opts.type: tmpfs})
+     * is {@link Mount.Kind#TMPFS_VOLUME}.
+     */
     public List<Mount> mounts() {
         Map<String, Mount> byTarget = new LinkedHashMap<>();
         for (YamlNode layer : layers.reversed()) {
             for (YamlNode v : layer.get("volumes").map(YamlNode::items).orElse(List.of())) {
                 Mount m = v.isMap() ? longVolume(v) : shortVolume(v);
+                if (m != null && m.kind() == Mount.Kind.NAMED) {
+                    String source = resolve(m.source()).text().strip();
+                    String tmpfs = scope.tmpfsDefinition(source);
+                    m = tmpfs == null ? m : new Mount(Mount.Kind.TMPFS_VOLUME, source, m.target(), m.node(), tmpfs);
+                }
                 if (m != null) {
                     byTarget.put(m.target(), m);
                 }
@@ -201,7 +281,7 @@ public final class ComposeService {
         return List.copyOf(byTarget.values());
     }
 
-    private static Mount longVolume(YamlNode v) {
+    private Mount longVolume(YamlNode v) {
         String target = v.get("target").map(YamlNode::text).orElse(null);
         if (target == null) {
             return null;
@@ -219,7 +299,7 @@ public final class ComposeService {
     }
 
     /** {@code [SOURCE:]TARGET[:MODE]}, where SOURCE may hold {@code ${VAR:-default}} with colons in it. */
-    private static Mount shortVolume(YamlNode v) {
+    private Mount shortVolume(YamlNode v) {
         String text = v.text();
         if (text == null || text.isBlank()) {
             return null;
@@ -238,10 +318,10 @@ public final class ComposeService {
         return new Mount(sourceKind(source), source, targetPath(parts.get(1)), v);
     }
 
-    private static Mount.Kind sourceKind(String source) {
+    private Mount.Kind sourceKind(String source) {
         String s = source;
         if (Interpolation.hasReference(s)) {
-            Interpolation.Resolved r = Interpolation.resolve(s);
+            Interpolation.Resolved r = resolve(s);
             if (!r.complete()) {
                 // A variable names either a host path or a volume: durable either way.
                 return Mount.Kind.BIND;
@@ -319,7 +399,7 @@ public final class ComposeService {
             return Optional.of(new Build(null, target, inline, first, null));
         }
         String[] ctx = context == null ? new String[] {".", directoryOf(first.file())} : context;
-        Interpolation.Resolved c = Interpolation.resolve(ctx[0]);
+        Interpolation.Resolved c = resolve(ctx[0]);
         if (!c.complete()) {
             return Optional.of(new Build(null, target, null, first, "its build context depends on " + c.unresolved().getFirst()));
         }
@@ -332,7 +412,7 @@ public final class ComposeService {
         if (dockerfile == null) {
             dockerfilePath = contextPath.resolve("Dockerfile");
         } else {
-            Interpolation.Resolved d = Interpolation.resolve(dockerfile);
+            Interpolation.Resolved d = resolve(dockerfile);
             if (!d.complete()) {
                 return Optional.of(new Build(null, target, null, first, "its dockerfile depends on " + d.unresolved().getFirst()));
             }

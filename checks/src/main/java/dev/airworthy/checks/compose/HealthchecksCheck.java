@@ -27,7 +27,7 @@ import java.util.Optional;
         severity = Severity.MEDIUM,
         summary = """
                 Every long-running service has a `healthcheck` that is not turned off (`disable: true`, \
-                `test: ["NONE"]`), or builds (`build:`) from a Dockerfile in the repository whose stage sets a \
+                or `yes`, `on`, `${NO_HC:-true}`; `test: ["NONE"]`), or builds (`build:`) from a Dockerfile in the repository whose stage sets a \
                 `HEALTHCHECK`. A registry image's own HEALTHCHECK cannot be seen from the repository, so such a \
                 service needs its own. One-shot services (see `compose.restart`) are not judged.""",
         rationale = """
@@ -54,9 +54,10 @@ public final class HealthchecksCheck extends ComposeCheck implements Check {
     CheckResult judge(CheckContext ctx, ComposeProject project, Judgment j) throws IOException {
         for (ComposeService s : j.services(project, true)) {
             j.judged();
-            Optional<YamlNode> disable = s.at("healthcheck", "disable");
-            if (disable.map(YamlNode::text).filter("true"::equalsIgnoreCase).isPresent()) {
-                j.fail("compose.healthchecks.disabled", disable.get(), s.name() + " turns its healthcheck off (disable: true)");
+            Optional<YamlNode> disable = s.isTrue("healthcheck", "disable");
+            if (disable.isPresent()) {
+                j.fail("compose.healthchecks.disabled", disable.get(), s.name() + " turns its healthcheck off (disable: "
+                        + disable.get().text().strip() + ")");
                 continue;
             }
             Optional<YamlNode> test = s.at("healthcheck", "test");

@@ -23,8 +23,10 @@ import java.util.Optional;
         summary = """
                 Every service's `image` has a tag that is not `latest` (a digest, `@sha256:...`, is best). A \
                 service built locally (`build:`) counts as pinned only when it also names a versioned `image`, \
-                the tag the build is pushed and deployed as. `${TAG:-1.4.2}` is judged by its default; `${TAG}` \
-                with no default warns, since the version is then chosen at deploy time.""",
+                the tag the build is pushed and deployed as. `${TAG:-1.4.2}` is judged by the value the project's \
+                `.env` gives `TAG`, else by its default; `${TAG}` with no value warns, since the version is then \
+                chosen at deploy time; a variable that only names the registry (`${REGISTRY}/app:1.4.2`) leaves the \
+                image pinned by its tag.""",
         rationale = """
                 `latest`, or no tag at all, is whatever the registry holds when the host pulls: two hosts, or the \
                 same host before and after a restart, run different code, and a rollback has nothing to go back to.""",
@@ -66,24 +68,29 @@ public final class ImagesPinnedCheck extends ComposeCheck implements Check {
 
     private static void judgeImage(ComposeService s, YamlNode image, boolean built, Judgment j) {
         String raw = image.text().strip();
-        Interpolation.Resolved r = Interpolation.resolve(raw);
-        if (!r.complete()) {
+        Interpolation.Resolved r = s.resolve(raw);
+        // A variable that only names the registry (${REGISTRY}/app:1.4.2) leaves the tag to judge.
+        ImageRef ref = ImageRef.parse(r.complete() ? r.text() : raw);
+        if (!r.complete() && ref.pinning() == ImageRef.Pinning.VARIABLE) {
             j.warn("compose.images-pinned.variable", image, s.name() + ": image " + raw + " depends on "
                     + String.join(", ", r.unresolved()) + ", which has no default, so the version is chosen at deploy time");
             return;
         }
-        ImageRef ref = ImageRef.parse(r.text());
-        String shown = r.usedDefault() ? raw + " (by default " + r.text() + ")" : raw;
+        String shown = raw;
+        if (r.complete() && !r.text().equals(raw)) {
+            shown = r.supplied().isEmpty() ? raw + " (by default " + r.text() + ")" : raw + " (" + r.text() + ")" + s.scope().provenance(r);
+        }
         String reason = ref.unpinnedReason();
         if (reason == null) {
             String how = ref.pinning() == ImageRef.Pinning.DIGEST ? "pinned by digest" : "pinned by tag, a digest is best";
-            j.evidence(s.file() + ": " + s.name() + ": " + shown + " " + how + " (" + ComposeService.where(image) + ")");
+            String registry = r.complete() ? "" : " (" + String.join(", ", r.unresolved()) + " only chooses the registry)";
+            j.evidence(s.file() + ": " + s.name() + ": " + shown + " " + how + registry + " (" + ComposeService.where(image) + ")");
         } else if (built) {
             j.fail("compose.images-pinned.build-unversioned", image, s.name() + " is built locally as " + shown
                     + ", which is no version: tag the build it deploys");
         } else {
             String rule = ref.pinning() == ImageRef.Pinning.LATEST ? "compose.images-pinned.latest" : "compose.images-pinned.untagged";
-            j.fail(rule, image, s.name() + ": " + (r.usedDefault() ? shown + ": " : "") + reason);
+            j.fail(rule, image, s.name() + ": " + (shown.equals(raw) ? "" : shown + ": ") + reason);
         }
     }
 }

@@ -69,14 +69,15 @@ public final class ResourcesCheck extends ComposeCheck implements Check {
             return;
         }
         YamlNode node = limit.get();
-        Interpolation.Resolved r = Interpolation.resolve(node.text().strip());
+        Interpolation.Resolved r = s.resolve(node.text().strip());
         if (!r.complete()) {
             j.warn(rule, node, s.name() + ": the " + what + " limit depends on " + String.join(", ", r.unresolved())
                     + ", which has no default");
         } else if (r.text().isBlank() || ZERO.matcher(r.text().strip()).matches()) {
             j.fail(rule, node, s.name() + ": a " + what + " limit of " + node.text().strip() + " is no limit");
         } else {
-            j.evidence(s.file() + ": " + s.name() + ": " + what + " limit " + r.text().strip() + " (" + ComposeService.where(node) + ")");
+            j.evidence(s.file() + ": " + s.name() + ": " + what + " limit " + r.text().strip() + s.scope().provenance(r)
+                    + " (" + ComposeService.where(node) + ")");
         }
     }
 }

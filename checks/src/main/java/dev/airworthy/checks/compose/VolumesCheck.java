@@ -27,8 +27,11 @@ import java.util.List;
                 mount of some service, and every service that mounts something over it mounts one of those. An \
                 anonymous volume (`- /var/lib/postgresql/data`, or `type: volume` without a source) fails: it is \
                 lost on `docker compose down -v` and replaced by an empty one on `up -V` / `--renew-anon-volumes`. \
-                A tmpfs mount is memory, gone on every restart, and fails too. Short (`pgdata:/data:ro`) and long \
-                (`type`, `source`, `target`) syntax are read.""",
+                A tmpfs mount is memory, gone on every restart, and fails too, as does a named volume whose \
+                top-level definition puts it on tmpfs (`driver_opts: { type: tmpfs }`, or `o` naming tmpfs). A \
+                mount with an empty target covers nothing. Short (`pgdata:/data:ro`) and long (`type`, `source`, \
+                `target`) syntax are read, sources interpolated with the project's `.env`. A path no service \
+                mounts is reported at the `services:` line of the first compose file judged.""",
         rationale = """
                 A database, an upload directory or a queue's spool written to the container's own filesystem \
                 disappears when the container is recreated, which every image upgrade does. Checklists ask for \
@@ -73,14 +76,19 @@ public final class VolumesCheck extends ComposeCheck implements Check {
                                 + " on an anonymous volume, which docker compose down -v deletes and up -V replaces with an empty one");
                         case TMPFS -> j.fail("compose.volumes.tmpfs", m.node(), s.name() + " keeps " + path
                                 + " on tmpfs, which is memory and empty after every restart");
+                        case TMPFS_VOLUME -> j.fail("compose.volumes.tmpfs", m.node(), s.name() + " keeps " + path
+                                + " on the named volume " + m.source() + ", which is tmpfs (" + m.why()
+                                + "): memory, empty after every restart");
                         case OTHER -> j.fail("compose.volumes.not-persistent", m.node(), s.name() + " mounts " + m.target()
                                 + " with a mount type that does not keep " + path);
                     }
                 }
             }
             if (!covered) {
-                j.add(Finding.fail("compose.volumes.missing", path + " is on no volume or bind mount of any service, "
-                        + "so its data is lost when the container is recreated"));
+                ComposeFile first = project.files().getFirst();
+                j.add(Finding.fail("compose.volumes.missing", path + " is on no volume or bind mount of any service ("
+                        + String.join(", ", project.files().stream().map(ComposeFile::path).toList())
+                        + "), so its data is lost when the container is recreated").at(first.path(), first.servicesLine()));
             }
             j.evidence(durable);
         }

@@ -23,13 +23,18 @@ import dev.airworthy.checks.repo.RepoTree.RepoFile;
 import dev.airworthy.checks.secrets.SecretValues;
 import dev.airworthy.checks.yaml.YamlNode.YamlSyntaxError;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 @AutoService(Check.class)
@@ -40,19 +45,29 @@ import java.util.stream.Collectors;
         severity = Severity.HIGH,
         summary = """
                 Judges each Dockerfile, a finding per rule: the final stage runs as a non-root `USER` \
-                (`docker.dockerfile.root-user`; earlier build stages may be root; `USER ${VAR}` warns; a base tagged \
-                `nonroot`, as distroless images are, counts as one); every base \
-                image is pinned to a tag that is not `latest`, a digest being best \
-                (`docker.dockerfile.unpinned-base`; `FROM node:${NODE_VERSION}` is judged by the `ARG` default, \
-                and warns without one); the final stage has a `HEALTHCHECK`, or a compose service that builds the \
-                Dockerfile has its own healthcheck, or only one-shot services build it \
-                (`docker.dockerfile.no-healthcheck`; `HEALTHCHECK NONE` fails); \
-                no `ENV` or `ARG` named like a secret holds a literal value (`docker.dockerfile.secret-in-env`; a \
-                secret-named `ARG` without a value, or an `ENV` copied from one, warns, as build arguments are \
-                kept in the image's history); no `ADD` of a URL without `--checksum` (`docker.dockerfile.add-url`). \
-                `USER` and `HEALTHCHECK` are inherited from an earlier stage the final stage builds on. \
-                Discovery finds `Dockerfile`, `Dockerfile.*`, `*.Dockerfile` and `Containerfile`, except \
-                development variants (`Dockerfile.dev`, `test.Dockerfile`, `.devcontainer/`) and templates.""",
+                (`docker.dockerfile.root-user`; earlier build stages may be root; root is `root` or uid 0 however \
+                written, `0000`, `+0`, `0:app`; a base tagged `nonroot`, as distroless images are, counts as one; \
+                `USER $VAR` is resolved through the stage's `ENV` (inherited from the stages it builds on) and `ARG`s: \
+                root fails, a value a build argument decides warns); every base image, and every image a \
+                `COPY --from=` names instead of a stage, is pinned to a tag that is not `latest`, a digest being best \
+                (`docker.dockerfile.unpinned-base`; `FROM node:${NODE_VERSION}` is judged by the `ARG` default, and \
+                warns without one; a variable that only names the registry leaves the tag to judge); the final stage \
+                has a `HEALTHCHECK` (`docker.dockerfile.no-healthcheck`; `HEALTHCHECK NONE` fails), unless every \
+                long-running compose service that runs the image has its own healthcheck, or only one-shot services \
+                run it (those that build it, and those that run the image they tag, `image:`); no `ENV` or `ARG` \
+                named like a secret holds a literal value (`docker.dockerfile.secret-in-env`, at the line of the \
+                variable even inside a continued instruction; a secret-named `ARG` without a value, or an `ENV` copied \
+                from one, warns, as build arguments are kept in the image's history); no `ADD` of a URL without \
+                `--checksum`, also one an `ARG` gives (`docker.dockerfile.add-url`). `USER` and `HEALTHCHECK` are \
+                inherited from an earlier stage the final stage builds on. A compose service that builds the \
+                Dockerfile is judged as it builds it: its `build.target` stage is judged (user, healthcheck) as well \
+                as the final stage, and its `build.args` replace the `ARG` defaults (for `FROM`, `USER`, `ADD`, \
+                `COPY --from`); such findings name the stage and the service. Files are read as BuildKit reads them \
+                (byte order mark, CRLF, blank and comment lines inside continuations, heredocs only from words \
+                starting with `<<` in `RUN`, `COPY` and `ADD`). Discovery finds `Dockerfile`, `Dockerfile.*`, \
+                `Dockerfile-*`, `Dockerfile_*`, `*.Dockerfile` and `Containerfile`, and every file a compose \
+                service builds from (`build.dockerfile`), except development variants (`Dockerfile.dev`, \
+                `test.Dockerfile`, `.devcontainer/`) and templates that no compose service builds.""",
         rationale = """
                 A process running as root in a container is one kernel bug or mis-mounted socket away from root on \
                 the host. An unpinned base image changes under the same Dockerfile, so a rebuild ships code nobody \
@@ -78,21 +93,25 @@ import java.util.stream.Collectors;
         params = {
             @Param(name = "files", type = ParamType.STRING_LIST,
                     description = "Dockerfiles to judge, relative to the repository root (globs allowed). Default: "
-                            + "every `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `*.dockerfile` and `Containerfile` in "
-                            + "the repository, except development variants (dev, local, test, ci, e2e, debug, "
-                            + "`.devcontainer/`) and templates (`.j2`, `.tmpl`, ...).")
+                            + "every `Dockerfile`, `Dockerfile.*`, `Dockerfile-*`, `Dockerfile_*`, `*.Dockerfile`, `*.dockerfile` "
+                            + "and `Containerfile` in the repository, and every file a compose service builds from, except "
+                            + "development variants (dev, local, test, ci, e2e, debug, `.devcontainer/`) and templates "
+                            + "(`.j2`, `.tmpl`, ...) that no compose service builds.")
         })
 public final class DockerfileCheck implements Check {
     private static final Set<String> NOT_DOCKERFILES = Set.of(
             "md", "txt", "j2", "jinja", "jinja2", "tmpl", "tpl", "template", "erb", "bak", "orig", "swp", "sample", "example",
             "dockerignore", "in");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A numeric user id of 0, however many zeros, with an optional sign. */
+    private static final Pattern ROOT_UID = Pattern.compile("\\+?0+");
 
     @Override
     public CheckResult run(CheckContext ctx) throws IOException {
         List<String> notes = new ArrayList<>();
         boolean named = !ctx.params().list(CheckedFiles.PARAM).isEmpty();
-        List<RepoFile> files = named ? CheckedFiles.select(ctx, f -> false) : discovered(RepoTree.of(ctx), notes);
+        ComposeLinks compose = new ComposeLinks(ctx, notes);
+        List<RepoFile> files = named ? CheckedFiles.select(ctx, f -> false) : discovered(RepoTree.of(ctx), compose, notes);
         Outcome out = new Outcome();
         List<Dockerfile> dockerfiles = new ArrayList<>();
         for (RepoFile f : files) {
@@ -108,43 +127,72 @@ public final class DockerfileCheck implements Check {
         if (dockerfiles.isEmpty()) {
             throw new NotApplicable("no Dockerfile in the repository" + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")"));
         }
-        out.evidence(notes);
-        ComposeLinks compose = new ComposeLinks(ctx, out);
+        Findings findings = new Findings(out);
         for (Dockerfile d : dockerfiles) {
-            judge(d, compose, out);
+            judge(d, compose, findings);
         }
+        out.evidence(notes);
         return out.result(dockerfiles.size() == 1
                 ? dockerfiles.getFirst().file() + ": non-root, pinned, with a healthcheck, no secrets, no ADD of URLs"
                 : "all " + dockerfiles.size() + " Dockerfiles: non-root, pinned, with a healthcheck, no secrets, no ADD of URLs");
     }
 
-    /** The Dockerfiles discovery judges; development variants and templates are left out with a note. */
-    private static List<RepoFile> discovered(RepoTree tree, List<String> notes) {
-        List<RepoFile> out = new ArrayList<>();
+    /**
+     * The Dockerfiles discovery judges: those named like one, except development variants and
+     * templates (noted), and every file a judged compose service builds from ({@code build.dockerfile}),
+     * whatever its name.
+     */
+    private static List<RepoFile> discovered(RepoTree tree, ComposeLinks compose, List<String> notes) {
+        Map<String, RepoFile> out = new LinkedHashMap<>();
+        Map<String, String> left = new LinkedHashMap<>();
         for (RepoFile f : tree.files()) {
             String variant = variant(f.name());
             if (variant == null) {
                 continue;
             }
-            String why = NOT_DOCKERFILES.contains(variant) ? "a template or copy, not a Dockerfile"
+            String extension = variant.substring(variant.lastIndexOf('.') + 1);
+            String why = NOT_DOCKERFILES.contains(variant) || NOT_DOCKERFILES.contains(extension) ? "a template or copy, not a Dockerfile"
                     : CheckedFiles.developmentOnly(f, variant.isEmpty() ? null : variant);
             if (why == null) {
-                out.add(f);
+                out.put(f.path(), f);
             } else if (!variant.equals("dockerignore")) {
-                notes.add(f.path() + " not judged: " + why + " (name it in files to judge it)");
+                left.put(f.path(), f.path() + " not judged: " + why + " (name it in files to judge it)");
             }
         }
-        return out;
+        for (Map.Entry<String, ComposeService> ref : compose.dockerfiles().entrySet()) {
+            String path = ref.getKey();
+            if (out.containsKey(path)) {
+                continue;
+            }
+            Optional<Path> abs = CheckedFiles.regularFileInside(tree.root(), path);
+            if (abs.isPresent()) {
+                try {
+                    out.put(path, new RepoFile(path, abs.get(), Files.size(abs.get())));
+                    left.remove(path);
+                    notes.add(path + " judged: " + ref.getValue().name() + " (" + ref.getValue().file() + ") builds it");
+                } catch (IOException e) {
+                    notes.add(path + " not read: " + e.getMessage());
+                }
+            }
+        }
+        notes.addAll(left.values());
+        return List.copyOf(out.values());
     }
 
-    /** For a Dockerfile's name, the variant it names ({@code prod} of {@code Dockerfile.prod}), "" for none, null for another file. */
+    /**
+     * For a Dockerfile's name, the variant it names ({@code prod} of {@code Dockerfile.prod},
+     * {@code Dockerfile-prod}, {@code Dockerfile_prod} or {@code prod.Dockerfile}), "" for none,
+     * null for another file.
+     */
     static String variant(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         if (lower.equals("dockerfile") || lower.equals("containerfile")) {
             return "";
         }
-        if (lower.startsWith("dockerfile.") || lower.startsWith("containerfile.")) {
-            return lower.substring(lower.indexOf('.') + 1);
+        for (String base : List.of("dockerfile", "containerfile")) {
+            if (lower.length() > base.length() + 1 && lower.startsWith(base) && ".-_".indexOf(lower.charAt(base.length())) >= 0) {
+                return lower.substring(base.length() + 1);
+            }
         }
         if (lower.endsWith(".dockerfile") || lower.endsWith(".containerfile")) {
             return lower.substring(0, lower.lastIndexOf('.'));
@@ -152,33 +200,88 @@ public final class DockerfileCheck implements Check {
         return null;
     }
 
-    private static void judge(Dockerfile d, ComposeLinks compose, Outcome out) {
-        Stage last = d.finalStage().orElseThrow();
-        Map<String, String> globalArgs = globalArgs(d);
-        out.evidence(d.file() + ": " + d.stages().size() + (d.stages().size() == 1 ? " stage" : " stages")
-                + "; final stage FROM " + last.from().raw() + " (line " + last.line() + ")");
-        bases(d, globalArgs, out);
-        user(d, last, globalArgs, out);
-        healthcheck(d, last, compose, out);
-        secrets(d, out);
-        addUrls(d, out);
+    /**
+     * A way the Dockerfile is built: the stage built, the build arguments given, and the compose
+     * service that builds it so (null for a plain {@code docker build} with the defaults).
+     */
+    private record Build(Stage stage, Map<String, String> args, ComposeService by) {
+        /** What a finding about this build adds to its message, "" for the plain build. */
+        String suffix() {
+            return by == null ? "" : " (as " + by.name() + " in " + by.file() + " builds it"
+                    + (args.isEmpty() ? "" : " with its build.args") + ")";
+        }
+
+        String argumentsBy() {
+            return by == null ? "the build" : "the build.args of " + by.name();
+        }
     }
 
-    /** The ARG defaults declared before the first FROM, which FROM lines may use. */
-    private static Map<String, String> globalArgs(Dockerfile d) {
-        Map<String, String> out = new HashMap<>();
-        for (Instruction ins : d.instructions()) {
-            if (ins.keyword().equals("FROM")) {
-                break;
-            }
-            if (ins.keyword().equals("ARG")) {
-                pairs(ins).forEach(kv -> out.put(kv.name(), kv.value()));
+    /**
+     * The item's findings, each kept once: a compose build that finds what the plain build found
+     * adds nothing; one that finds something new says which service builds it so.
+     */
+    private static final class Findings {
+        private final Outcome out;
+        private final Set<String> seen = new HashSet<>();
+
+        Findings(Outcome out) {
+            this.out = out;
+        }
+
+        void add(Finding f, Build build) {
+            if (seen.add(f.rule() + "@" + f.file() + ":" + f.line() + " " + f.message())) {
+                out.finding(build.suffix().isEmpty() ? f : f.withMessage(f.message() + build.suffix()));
             }
         }
-        return out;
+
+        void evidence(String line) {
+            if (seen.add(line)) {
+                out.evidence(line);
+            }
+        }
     }
 
-    private static void bases(Dockerfile d, Map<String, String> globalArgs, Outcome out) {
+    private static void judge(Dockerfile d, ComposeLinks compose, Findings out) {
+        Stage last = d.finalStage().orElseThrow();
+        out.evidence(d.file() + ": " + d.stages().size() + (d.stages().size() == 1 ? " stage" : " stages")
+                + "; final stage FROM " + last.from().raw() + " (line " + last.line() + ")");
+        List<Build> builds = new ArrayList<>();
+        builds.add(new Build(last, Map.of(), null));
+        for (ComposeService s : compose.builders(d.file())) {
+            ComposeService.Build b = s.build().orElseThrow();
+            String target = b.target() == null ? null : s.resolve(b.target()).text().strip();
+            Optional<Stage> stage = target == null ? Optional.of(last) : d.stageNamed(target);
+            if (stage.isEmpty()) {
+                out.evidence(d.file() + ": " + s.name() + " (" + s.file() + ") builds the target " + target + ", which is no stage of it");
+                continue;
+            }
+            Map<String, String> args = new LinkedHashMap<>();
+            try {
+                s.resolvedBuildArgs().forEach((k, v) -> {
+                    if (v != null) {
+                        args.put(k, v); // one taken from the environment leaves the Dockerfile's default
+                    }
+                });
+            } catch (ComposeService.Malformed e) {
+                out.evidence(d.file() + ": the build of " + s.name() + " not judged: " + e.getMessage());
+                continue;
+            }
+            builds.add(new Build(stage.get(), args, s));
+        }
+        Set<String> judgedStages = new HashSet<>();
+        for (Build b : builds) {
+            bases(d, b, out);
+            user(d, b, out);
+            if (judgedStages.add(String.valueOf(b.stage().index()))) {
+                healthcheck(d, b.stage(), b.stage() == last, compose, out);
+            }
+            addsAndCopies(d, b, out);
+        }
+        secrets(d, out);
+    }
+
+    private static void bases(Dockerfile d, Build build, Findings out) {
+        Map<String, BuildScope.Var> globalArgs = BuildScope.global(d, build.args(), build.argumentsBy());
         Set<String> stageNames = d.stages().stream().filter(s -> s.name() != null)
                 .map(s -> s.name().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         for (Stage st : d.externalBases()) {
@@ -186,104 +289,147 @@ public final class DockerfileCheck implements Check {
             ImageRef ref = st.from();
             String shown = raw;
             if (Interpolation.hasReference(raw)) {
-                Interpolation.Resolved r = Interpolation.resolve(raw, globalArgs::get);
-                if (!r.complete()) {
-                    out.finding(Finding.warn("docker.dockerfile.unpinned-base", "FROM " + raw + " depends on the build argument "
-                            + String.join(", ", r.unresolved()) + ", which has no default").at(d.file(), st.line()));
+                Interpolation.Resolved r = Interpolation.resolve(raw, n -> BuildScope.valueOf(globalArgs, n));
+                ref = ImageRef.parse(r.complete() ? r.text() : raw);
+                if (!r.complete() && ref.pinning() == ImageRef.Pinning.VARIABLE) {
+                    out.add(Finding.warn("docker.dockerfile.unpinned-base", "FROM " + raw + " depends on the build argument "
+                            + String.join(", ", r.unresolved()) + ", which has no default").at(d.file(), st.line()), build);
                     continue;
                 }
-                if (stageNames.contains(r.text().toLowerCase(Locale.ROOT))) {
+                if (r.complete() && stageNames.contains(r.text().toLowerCase(Locale.ROOT))) {
                     continue;
                 }
-                ref = ImageRef.parse(r.text());
-                shown = raw + " (by default " + r.text() + ")";
+                shown = !r.complete() ? raw : raw + " (" + r.text() + (build.args().keySet().stream().anyMatch(r.supplied()::contains)
+                        ? " with " + build.argumentsBy() + ")" : " by default)");
             }
-            String reason = ref.unpinnedReason();
-            if (reason != null) {
-                out.finding(Finding.fail("docker.dockerfile.unpinned-base", "FROM " + (shown.equals(raw) ? "" : shown + ": ") + reason)
-                        .at(d.file(), st.line()));
-            } else {
-                out.evidence(d.file() + ":" + st.line() + ": FROM " + shown + " pinned by "
-                        + (ref.pinning() == ImageRef.Pinning.DIGEST ? "digest" : "tag, a digest is best"));
-            }
+            pinning("FROM " + shown, ref, d, st.line(), build, out);
         }
     }
 
-    private static void user(Dockerfile d, Stage last, Map<String, String> globalArgs, Outcome out) {
-        Optional<Instruction> user = d.lastInherited(last, "USER");
+    /** Judges an image reference a build pulls (a FROM line's base, a COPY --from image) for pinning. */
+    private static void pinning(String what, ImageRef ref, Dockerfile d, int line, Build build, Findings out) {
+        String reason = ref.unpinnedReason();
+        if (reason != null) {
+            out.add(Finding.fail("docker.dockerfile.unpinned-base", what + ": " + reason).at(d.file(), line), build);
+        } else {
+            out.evidence(d.file() + ":" + line + ": " + what + " pinned by "
+                    + (ref.pinning() == ImageRef.Pinning.DIGEST ? "digest" : "tag, a digest is best"));
+        }
+    }
+
+    /** How findings name the stage a build runs: the final one, or the target a compose service builds. */
+    private static String stageLabel(Dockerfile d, Stage stage) {
+        return stage == d.finalStage().orElseThrow() ? "the final stage (FROM " + stage.from().raw() + ")" : stage.label();
+    }
+
+    private static void user(Dockerfile d, Build build, Findings out) {
+        Stage stage = build.stage();
+        String which = stageLabel(d, stage);
+        Optional<Instruction> user = d.lastInherited(stage, "USER");
         if (user.isEmpty()) {
-            Stage root = last;
+            Stage root = stage;
             while (d.parent(root).isPresent()) {
                 root = d.parent(root).get();
             }
             String tag = root.from().tag() == null ? "" : root.from().tag().toLowerCase(Locale.ROOT);
             if (tag.contains("nonroot")) {
-                out.evidence(d.file() + ": no USER, but the base " + root.from().raw() + " runs as a non-root user");
+                out.evidence(d.file() + ": " + which + " sets no USER, but the base " + root.from().raw() + " runs as a non-root user");
                 return;
             }
-            out.finding(Finding.fail("docker.dockerfile.root-user", "the final stage (FROM " + last.from().raw()
-                    + ") sets no USER, so the container runs as root").at(d.file(), last.line()));
+            out.add(Finding.fail("docker.dockerfile.root-user", which + " sets no USER, so the container runs as root")
+                    .at(d.file(), stage.line()), build);
             return;
         }
         Instruction ins = user.get();
         String spec = words(ins.args()).stream().findFirst().orElse("");
-        String name = spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec;
-        if (Interpolation.hasReference(name)) {
-            Map<String, String> args = new HashMap<>(globalArgs);
-            for (Stage s = last; s != null; s = d.parent(s).orElse(null)) {
-                for (Instruction a : s.all("ARG")) {
-                    pairs(a).stream().filter(kv -> kv.value() != null).forEach(kv -> args.putIfAbsent(kv.name(), kv.value()));
-                }
-            }
-            Interpolation.Resolved r = Interpolation.resolve(name, args::get);
-            if (r.complete() && isRoot(r.text())) {
-                out.finding(Finding.fail("docker.dockerfile.root-user", "USER " + spec + " is root by default").at(d.file(), ins.line()));
+        if (!Interpolation.hasReference(spec)) {
+            if (isRoot(spec)) {
+                out.add(Finding.fail("docker.dockerfile.root-user", which + " runs as root (USER " + spec + ")").at(d.file(), ins.line()), build);
             } else {
-                out.finding(Finding.warn("docker.dockerfile.root-user", "USER " + spec + " depends on a build argument"
-                        + (r.complete() ? " (by default " + r.text() + ")" : " with no default")
-                        + ", so the user can be root").at(d.file(), ins.line()));
+                out.evidence(d.file() + ":" + ins.line() + ": " + which + " runs as USER " + spec);
             }
-        } else if (isRoot(name)) {
-            out.finding(Finding.fail("docker.dockerfile.root-user", "the final stage runs as root (USER " + spec + ")")
-                    .at(d.file(), ins.line()));
+            return;
+        }
+        Stage owner = stage;
+        while (!owner.instructions().contains(ins)) {
+            owner = d.parent(owner).orElseThrow();
+        }
+        Map<String, BuildScope.Var> scope = new HashMap<>();
+        BuildScope.walk(d, owner, build.args(), build.argumentsBy(), (i, vars) -> {
+            if (i == ins) {
+                scope.putAll(vars);
+            }
+        });
+        Interpolation.Resolved r = Interpolation.resolve(spec, n -> BuildScope.valueOf(scope, n));
+        List<BuildScope.Var> used = new ArrayList<>();
+        for (String n : r.supplied()) {
+            used.add(scope.get(n));
+        }
+        String origins = used.stream().map(BuildScope.Var::origin).collect(Collectors.joining(", "));
+        boolean argument = used.stream().anyMatch(BuildScope.Var::fromArgument);
+        if (r.complete() && isRoot(r.text())) {
+            out.add(Finding.fail("docker.dockerfile.root-user", "USER " + spec + " is root: " + origins).at(d.file(), ins.line()), build);
+        } else if (!r.complete()) {
+            out.add(Finding.warn("docker.dockerfile.root-user", "USER " + spec + " depends on " + String.join(", ", r.unresolved())
+                    + ", which has no value here, so the user can be root").at(d.file(), ins.line()), build);
+        } else if (argument) {
+            out.add(Finding.warn("docker.dockerfile.root-user", "USER " + spec + " depends on a build argument (" + origins
+                    + "), so the user can be root").at(d.file(), ins.line()), build);
         } else {
-            out.evidence(d.file() + ":" + ins.line() + ": runs as USER " + spec);
+            out.evidence(d.file() + ":" + ins.line() + ": " + which + " runs as USER " + spec + " = " + r.text() + " (" + origins + ")");
         }
     }
 
-    private static boolean isRoot(String user) {
-        String u = user.strip();
-        return u.equalsIgnoreCase("root") || u.matches("0{1,10}");
+    /** root, or uid 0 however written ({@code 0}, {@code 000}, {@code +0}), with or without a group ({@code 0:app}). */
+    static boolean isRoot(String spec) {
+        String u = spec.strip();
+        int colon = u.indexOf(':');
+        String name = colon < 0 ? u : u.substring(0, colon);
+        return name.equalsIgnoreCase("root") || ROOT_UID.matcher(name).matches();
     }
 
-    private static void healthcheck(Dockerfile d, Stage last, ComposeLinks compose, Outcome out) {
-        Optional<Instruction> hc = d.lastInherited(last, "HEALTHCHECK");
+    private static void healthcheck(Dockerfile d, Stage stage, boolean isFinal, ComposeLinks compose, Findings out) {
+        Build plain = new Build(stage, Map.of(), null);
+        Optional<Instruction> hc = d.lastInherited(stage, "HEALTHCHECK");
         boolean none = hc.isPresent() && hc.get().args().strip().equalsIgnoreCase("NONE");
         if (hc.isPresent() && !none) {
-            out.evidence(d.file() + ":" + hc.get().line() + ": HEALTHCHECK");
+            out.evidence(d.file() + ":" + hc.get().line() + ": HEALTHCHECK" + (isFinal ? "" : " for " + stage.label()));
             return;
         }
-        List<ComposeService> builders = compose.builders(d, last);
-        Optional<ComposeService> covered = builders.stream().filter(s -> s.healthcheckTest().isPresent()).findFirst();
-        if (covered.isPresent()) {
-            out.evidence(d.file() + ": no HEALTHCHECK, but " + covered.get().name() + ", which builds it, has a healthcheck at "
-                    + ComposeService.where(covered.get().healthcheckTest().orElseThrow()));
+        List<ComposeService> builders = compose.builders(d.file()).stream().filter(s -> builds(s, d, stage)).toList();
+        List<ComposeService> runners = new ArrayList<>(builders);
+        runners.addAll(compose.runningImagesOf(builders));
+        List<ComposeService> longRunning = runners.stream().filter(s -> s.oneShot() == null).toList();
+        if (!runners.isEmpty() && longRunning.isEmpty()) {
+            out.evidence(d.file() + ": no HEALTHCHECK, and " + stageLabel(d, stage) + " is run only by one-shot services: "
+                    + runners.stream().map(s -> s.name() + " (" + s.oneShot() + ")").collect(Collectors.joining(", ")));
             return;
         }
-        if (!builders.isEmpty() && builders.stream().allMatch(s -> s.oneShot() != null)) {
-            out.evidence(d.file() + ": no HEALTHCHECK, and it is built only for one-shot services: "
-                    + builders.stream().map(s -> s.name() + " (" + s.oneShot() + ")").collect(Collectors.joining(", ")));
+        List<ComposeService> unchecked = longRunning.stream().filter(s -> s.healthcheckTest().isEmpty()).toList();
+        if (!longRunning.isEmpty() && unchecked.isEmpty()) {
+            out.evidence(d.file() + ": no HEALTHCHECK, but every long-running service that runs it has its own: "
+                    + longRunning.stream().map(s -> s.name() + " (" + ComposeService.where(s.healthcheckTest().orElseThrow()) + ")")
+                    .collect(Collectors.joining(", ")));
             return;
         }
-        String message = none ? "HEALTHCHECK NONE turns the healthcheck off" : "the final stage has no HEALTHCHECK";
-        if (!builders.isEmpty()) {
-            message += ", and " + builders.stream().map(ComposeService::name).collect(Collectors.joining(", "))
-                    + " (compose) building it has no healthcheck either";
+        String message = (none ? "HEALTHCHECK NONE turns the healthcheck off" : stageLabel(d, stage) + " has no HEALTHCHECK")
+                + (isFinal ? "" : ", and " + builders.stream().map(ComposeService::name).collect(Collectors.joining(", "))
+                        + " builds it (build.target)");
+        if (!unchecked.isEmpty()) {
+            message += ", and " + unchecked.stream().map(s -> s.name() + " (" + s.file() + ")").collect(Collectors.joining(", "))
+                    + (unchecked.size() == 1 ? ", which runs it, has" : ", which run it, have") + " no healthcheck either";
         }
-        out.finding(Finding.fail("docker.dockerfile.no-healthcheck", message).at(d.file(), none ? hc.get().line() : last.line()));
+        out.add(Finding.fail("docker.dockerfile.no-healthcheck", message).at(d.file(), none ? hc.get().line() : stage.line()), plain);
     }
 
-    private static void secrets(Dockerfile d, Outcome out) {
+    /** Whether a compose service's build runs this stage: its target names it, or it has none and the stage is the final one. */
+    private static boolean builds(ComposeService s, Dockerfile d, Stage stage) {
+        String target = s.build().map(ComposeService.Build::target).map(t -> s.resolve(t).text().strip()).orElse(null);
+        return target == null ? stage == d.finalStage().orElseThrow() : d.stageNamed(target).filter(st -> st == stage).isPresent();
+    }
+
+    private static void secrets(Dockerfile d, Findings out) {
+        Build plain = new Build(d.finalStage().orElseThrow(), Map.of(), null);
         for (Instruction ins : d.instructions()) {
             boolean env = ins.keyword().equals("ENV");
             if (!env && !ins.keyword().equals("ARG")) {
@@ -293,47 +439,89 @@ public final class DockerfileCheck implements Check {
                 if (!SecretValues.isSecretName(kv.name())) {
                     continue;
                 }
+                int line = ins.lineAt(kv.offset());
                 String value = kv.value() == null ? "" : kv.value();
                 Interpolation.Resolved r = Interpolation.resolve(value);
                 if (value.isEmpty() || (Interpolation.hasReference(value) && r.text().isEmpty())) {
                     if (!env || !value.isEmpty()) {
-                        out.finding(Finding.warn("docker.dockerfile.secret-in-env", ins.keyword() + " " + kv.name()
+                        out.add(Finding.warn("docker.dockerfile.secret-in-env", ins.keyword() + " " + kv.name()
                                 + (env ? " copies a build argument into the image's environment"
                                         : ": build arguments are kept in the image's history")
-                                + "; pass it with RUN --mount=type=secret or at run time").at(d.file(), ins.line()));
+                                + "; pass it with RUN --mount=type=secret or at run time").at(d.file(), line), plain);
                     }
                 } else if (!r.complete()) {
-                    out.finding(Finding.warn("docker.dockerfile.secret-in-env", ins.keyword() + " " + kv.name()
+                    out.add(Finding.warn("docker.dockerfile.secret-in-env", ins.keyword() + " " + kv.name()
                             + " bakes a build argument into the image; pass it with RUN --mount=type=secret or at run time")
-                            .at(d.file(), ins.line()));
+                            .at(d.file(), line), plain);
                 } else {
-                    out.finding(Finding.fail("docker.dockerfile.secret-in-env", ins.keyword() + " " + kv.name()
+                    out.add(Finding.fail("docker.dockerfile.secret-in-env", ins.keyword() + " " + kv.name()
                             + " holds a literal secret (" + SecretValues.masked(r.text()) + "), readable by anyone who pulls the image")
-                            .at(d.file(), ins.line()));
+                            .at(d.file(), line), plain);
                 }
             }
         }
     }
 
-    private static void addUrls(Dockerfile d, Outcome out) {
-        for (Instruction ins : d.instructions()) {
-            if (!ins.keyword().equals("ADD")) {
+    /**
+     * The ADD and COPY instructions of every stage, with the variables in effect there: an ADD of
+     * a URL (also one an ARG default or a build argument gives, {@code ADD ${URL}}) needs
+     * {@code --checksum}; a COPY --from that names no stage pulls an image, judged for pinning like a base.
+     */
+    private static void addsAndCopies(Dockerfile d, Build build, Findings out) {
+        for (Stage stage : d.stages()) {
+            boolean relevant = stage.instructions().stream().anyMatch(i -> i.keyword().equals("ADD")
+                    || (i.keyword().equals("COPY") && i.args().contains("--from")));
+            if (!relevant) {
                 continue;
             }
-            List<String> words = addArguments(ins.args());
-            boolean checksum = words.stream().anyMatch(w -> w.toLowerCase(Locale.ROOT).startsWith("--checksum="));
-            List<String> paths = words.stream().filter(w -> !w.startsWith("--")).toList();
-            for (String source : paths.subList(0, Math.max(0, paths.size() - 1))) {
-                String lower = source.toLowerCase(Locale.ROOT);
-                boolean remote = lower.startsWith("http://") || lower.startsWith("https://") || lower.startsWith("git@")
-                        || lower.startsWith("git://");
-                if (remote && checksum) {
-                    out.evidence(d.file() + ":" + ins.line() + ": ADD " + withoutCredentials(source) + " verified by --checksum");
-                } else if (remote) {
-                    out.finding(Finding.fail("docker.dockerfile.add-url", "ADD fetches " + withoutCredentials(source)
-                            + " without --checksum, so the build takes whatever the server returns").at(d.file(), ins.line()));
+            BuildScope.walk(d, stage, build.args(), build.argumentsBy(), (ins, scope) -> {
+                if (ins.keyword().equals("ADD")) {
+                    addUrls(d, ins, scope, build, out);
+                } else if (ins.keyword().equals("COPY")) {
+                    copyFrom(d, ins, scope, build, out);
                 }
+            });
+        }
+    }
+
+    private static void addUrls(Dockerfile d, Instruction ins, Map<String, BuildScope.Var> scope, Build build, Findings out) {
+        List<String> words = addArguments(ins.args());
+        boolean checksum = words.stream().anyMatch(w -> w.toLowerCase(Locale.ROOT).startsWith("--checksum="));
+        List<String> paths = words.stream().filter(w -> !w.startsWith("--")).toList();
+        for (String written : paths.subList(0, Math.max(0, paths.size() - 1))) {
+            Interpolation.Resolved r = Interpolation.resolve(written, n -> BuildScope.valueOf(scope, n));
+            String source = r.complete() ? r.text() : written;
+            String lower = source.toLowerCase(Locale.ROOT);
+            boolean remote = lower.startsWith("http://") || lower.startsWith("https://") || lower.startsWith("git@")
+                    || lower.startsWith("git://");
+            String shown = withoutCredentials(source) + (source.equals(written) ? "" : " (" + written + ")");
+            if (remote && checksum) {
+                out.evidence(d.file() + ":" + ins.line() + ": ADD " + shown + " verified by --checksum");
+            } else if (remote) {
+                out.add(Finding.fail("docker.dockerfile.add-url", "ADD fetches " + shown
+                        + " without --checksum, so the build takes whatever the server returns").at(d.file(), ins.line()), build);
             }
+        }
+    }
+
+    private static void copyFrom(Dockerfile d, Instruction ins, Map<String, BuildScope.Var> scope, Build build, Findings out) {
+        for (String w : addArguments(ins.args())) {
+            if (!w.toLowerCase(Locale.ROOT).startsWith("--from=")) {
+                continue;
+            }
+            String written = w.substring("--from=".length());
+            Interpolation.Resolved r = Interpolation.resolve(written, n -> BuildScope.valueOf(scope, n));
+            String from = r.complete() ? r.text() : written;
+            if (from.isEmpty() || from.chars().allMatch(Character::isDigit) || d.stageNamed(from).isPresent()) {
+                continue; // an earlier stage, by name or index
+            }
+            ImageRef ref = ImageRef.parse(from);
+            if (!r.complete() && ref.pinning() == ImageRef.Pinning.VARIABLE) {
+                out.add(Finding.warn("docker.dockerfile.unpinned-base", "COPY --from=" + written + " depends on "
+                        + String.join(", ", r.unresolved()) + ", which has no default").at(d.file(), ins.line()), build);
+                continue;
+            }
+            pinning("COPY --from=" + written + (from.equals(written) ? "" : " (" + from + ")"), ref, d, ins.line(), build, out);
         }
     }
 
@@ -367,42 +555,53 @@ public final class DockerfileCheck implements Check {
         return out;
     }
 
-    /** A name and, for {@code NAME=value} or the legacy {@code ENV NAME value}, its value (null for a bare {@code ARG NAME}). */
-    record KeyValue(String name, String value) {
+    /**
+     * A name and, for {@code NAME=value} or the legacy {@code ENV NAME value}, its value (null for a
+     * bare {@code ARG NAME}); {@code offset} is where it starts in the instruction's arguments.
+     */
+    record KeyValue(String name, String value, int offset) {
     }
 
     /** The variables an ENV or ARG instruction sets: {@code ENV a=b c="d e"}, {@code ENV A some value}, {@code ARG A B=1}. */
     static List<KeyValue> pairs(Instruction ins) {
-        List<String> words = words(ins.args());
+        List<Word> words = wordsAt(ins.args());
         List<KeyValue> out = new ArrayList<>();
         if (words.isEmpty()) {
             return out;
         }
-        if (ins.keyword().equals("ENV") && !words.getFirst().contains("=")) {
+        if (ins.keyword().equals("ENV") && !words.getFirst().text().contains("=")) {
             String args = ins.args().strip();
             int sp = 0;
             while (sp < args.length() && !Character.isWhitespace(args.charAt(sp))) {
                 sp++;
             }
-            out.add(new KeyValue(words.getFirst(), args.substring(sp).strip()));
+            out.add(new KeyValue(words.getFirst().text(), args.substring(sp).strip(), 0));
             return out;
         }
-        for (String w : words) {
-            int eq = w.indexOf('=');
+        for (Word w : words) {
+            int eq = w.text().indexOf('=');
             if (eq > 0) {
-                out.add(new KeyValue(w.substring(0, eq), w.substring(eq + 1)));
+                out.add(new KeyValue(w.text().substring(0, eq), w.text().substring(eq + 1), w.start()));
             } else if (eq < 0) {
-                out.add(new KeyValue(w, null));
+                out.add(new KeyValue(w.text(), null, w.start()));
             }
         }
         return out;
     }
 
+    /** A word of an instruction's arguments, unquoted, and where it starts. */
+    record Word(String text, int start) {
+    }
+
     /** Splits on blanks outside quotes, removing the quotes and backslash escapes, as the Dockerfile parser does. */
     static List<String> words(String s) {
-        List<String> out = new ArrayList<>();
+        return wordsAt(s).stream().map(Word::text).toList();
+    }
+
+    static List<Word> wordsAt(String s) {
+        List<Word> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
-        boolean inWord = false;
+        int start = -1;
         char quote = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -414,25 +613,25 @@ public final class DockerfileCheck implements Check {
                 } else {
                     cur.append(c);
                 }
-            } else if (c == '"' || c == '\'') {
-                quote = c;
-                inWord = true;
-            } else if (c == '\\' && i + 1 < s.length()) {
-                cur.append(s.charAt(++i));
-                inWord = true;
             } else if (Character.isWhitespace(c)) {
-                if (inWord) {
-                    out.add(cur.toString());
+                if (start >= 0) {
+                    out.add(new Word(cur.toString(), start));
                     cur.setLength(0);
-                    inWord = false;
+                    start = -1;
                 }
             } else {
-                cur.append(c);
-                inWord = true;
+                start = start < 0 ? i : start;
+                if (c == '"' || c == '\'') {
+                    quote = c;
+                } else if (c == '\\' && i + 1 < s.length()) {
+                    cur.append(s.charAt(++i));
+                } else {
+                    cur.append(c);
+                }
             }
         }
-        if (inWord) {
-            out.add(cur.toString());
+        if (start >= 0) {
+            out.add(new Word(cur.toString(), start));
         }
         return out;
     }
@@ -443,45 +642,56 @@ public final class DockerfileCheck implements Check {
     }
 
     /**
-     * The compose services that build each Dockerfile, read lazily: only a Dockerfile without a
-     * HEALTHCHECK needs them. A compose file that cannot be read is noted, not fatal: the finding
-     * about the Dockerfile stands on its own.
+     * The compose services of the repository, read once and only when needed: which build a
+     * Dockerfile, and which run the images those builds are tagged as. A compose file that cannot
+     * be read is noted, not fatal: the findings about the Dockerfile stand on their own.
      */
     private static final class ComposeLinks {
         private final CheckContext ctx;
-        private final Outcome out;
+        private final List<String> notes;
         private List<ComposeService> services;
 
-        ComposeLinks(CheckContext ctx, Outcome out) {
+        ComposeLinks(CheckContext ctx, List<String> notes) {
             this.ctx = ctx;
-            this.out = out;
+            this.notes = notes;
         }
 
-        /** The services that build the Dockerfile's final stage. */
-        List<ComposeService> builders(Dockerfile d, Stage last) {
+        private List<ComposeService> services() {
             if (services == null) {
-                services = read();
-            }
-            List<ComposeService> found = new ArrayList<>();
-            for (ComposeService s : services) {
-                Optional<ComposeService.Build> b = s.build();
-                if (b.isPresent() && d.file().equals(b.get().dockerfile())
-                        && (b.get().target() == null || b.get().target().equalsIgnoreCase(String.valueOf(last.name())))) {
-                    found.add(s);
+                try {
+                    services = ComposeProject.discover(ctx).services();
+                } catch (NotApplicable e) {
+                    services = List.of();
+                } catch (YamlSyntaxError | IOException e) {
+                    notes.add("compose files not read: " + e.getMessage());
+                    services = List.of();
                 }
             }
-            return found;
+            return services;
         }
 
-        private List<ComposeService> read() {
-            try {
-                return ComposeProject.discover(ctx).services();
-            } catch (NotApplicable e) {
-                return List.of();
-            } catch (YamlSyntaxError | IOException e) {
-                out.evidence("compose files not read for healthchecks: " + e.getMessage());
+        /** The services that build {@code dockerfile} (any target). */
+        List<ComposeService> builders(String dockerfile) {
+            return services().stream().filter(s -> s.build().map(b -> dockerfile.equals(b.dockerfile())).orElse(false)).toList();
+        }
+
+        /** Each Dockerfile a service builds from, with the first service that does. */
+        Map<String, ComposeService> dockerfiles() {
+            Map<String, ComposeService> out = new LinkedHashMap<>();
+            for (ComposeService s : services()) {
+                s.build().map(ComposeService.Build::dockerfile).ifPresent(f -> out.putIfAbsent(f, s));
+            }
+            return out;
+        }
+
+        /** The services that build nothing but run an image one of {@code builders} is tagged as. */
+        List<ComposeService> runningImagesOf(List<ComposeService> builders) {
+            Set<String> images = new HashSet<>();
+            builders.forEach(b -> b.image().ifPresent(images::add));
+            if (images.isEmpty()) {
                 return List.of();
             }
+            return services().stream().filter(s -> s.build().isEmpty() && s.image().filter(images::contains).isPresent()).toList();
         }
     }
 }

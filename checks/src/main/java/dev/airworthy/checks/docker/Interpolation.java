@@ -1,7 +1,9 @@
 package dev.airworthy.checks.docker;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -16,9 +18,10 @@ public final class Interpolation {
 
     /**
      * The text with every known variable and every default put in; {@code unresolved} names the
-     * variables whose value depends on the environment at deploy or build time.
+     * variables whose value depends on the environment at deploy or build time, {@code supplied}
+     * those whose known value was put in.
      */
-    public record Resolved(String text, List<String> unresolved, boolean usedDefault) {
+    public record Resolved(String text, List<String> unresolved, boolean usedDefault, List<String> supplied) {
         public boolean complete() {
             return unresolved.isEmpty();
         }
@@ -35,9 +38,17 @@ public final class Interpolation {
     /** Resolves with the values {@code known} returns (null for a variable it does not know). */
     public static Resolved resolve(String raw, Function<String, String> known) {
         List<String> unresolved = new ArrayList<>();
+        Set<String> supplied = new LinkedHashSet<>();
         boolean[] usedDefault = {false};
-        String text = resolve(raw, known, unresolved, usedDefault, 0);
-        return new Resolved(text, List.copyOf(unresolved), usedDefault[0]);
+        Function<String, String> tracked = name -> {
+            String value = known.apply(name);
+            if (value != null) {
+                supplied.add(name);
+            }
+            return value;
+        };
+        String text = resolve(raw, tracked, unresolved, usedDefault, 0);
+        return new Resolved(text, List.copyOf(unresolved), usedDefault[0], List.copyOf(supplied));
     }
 
     /** True when the text refers to at least one variable. */

@@ -27,18 +27,40 @@ import java.util.regex.Pattern;
         category = Category.REPOSITORY,
         severity = Severity.HIGH,
         summary = """
-                A CI definition is in the repository (GitHub Actions, GitLab CI with its local includes, \
-                Jenkinsfile, CircleCI, Azure Pipelines, Bitbucket Pipelines, Travis CI, Drone, Buildkite, \
-                Woodpecker, AppVeyor, Semaphore, Cirrus, Gitea/Forgejo Actions, AWS CodeBuild) and some job \
-                runs tests: a `run`/`script`/`commands` step (or a Jenkins `sh`/`bat` step) invokes a test \
-                command such as `npm test`, `pytest`, `tox`, `mvn verify` (not with `-DskipTests`), \
-                `./gradlew check` (not with `-x test`), `go test`, `cargo test`, `make test`, `rspec`, \
-                `bundle exec rake`, `phpunit`, `dotnet test`, `ctest` or `bazel test`, also behind \
-                wrappers (`poetry run`, `npx`, `docker compose run`). Installing a test tool is not running \
-                it. Fails without CI, and without a test command (the message names the files read). \
-                GitHub Actions used at a tag or branch rather than a 40-hex commit SHA warn \
-                (`actions/*` and `github/*` are exempt; local `./` actions and `docker://` images with a \
-                digest are fine). A CI file that is not valid YAML is an error with its line and column.""",
+                A CI definition is in the repository, at the place its system reads it (`--repo` is the \
+                root): GitHub Actions `.github/workflows/`, GitLab CI `.gitlab-ci.yml` with its local \
+                includes, a `Jenkinsfile` (or `Jenkinsfile.*`, `*.jenkinsfile`) at the root, CircleCI, Azure \
+                Pipelines, Bitbucket Pipelines, Travis CI, Drone, Buildkite, Woodpecker, AppVeyor, Semaphore, \
+                Cirrus, Gitea/Forgejo Actions, AWS CodeBuild; copies under `examples/` or `docs/` are not CI. \
+                And some job that runs on changes runs tests: a `run`/`script`/`commands` step (or a Jenkins \
+                `sh`/`bat` step) invokes a test command such as `npm test`, `pytest`, `tox`, `mvn verify`, \
+                `./gradlew check`, `go test`, `cargo test`, `make test`, `rspec`, `phpunit`, `dotnet test`, \
+                `ctest`, `deno test` or `bazel test`, also behind wrappers (`poetry run`, `uv run python -m`, \
+                `npx`, `docker compose run`). Not counted: installing a test tool; skipping tests \
+                (`-DskipTests`, `-D skipTests`, `-Dmaven.test.skip(.exec)=true`, `-x test`); listing, \
+                compiling or describing them (`--collect-only`, `--co`, `--no-run`, `--listTests`, \
+                `--list-tests`, `--dry-run`, `-h`, `--help`, `--version`); a command whose failure is hidden \
+                (`|| true`, `|| :`, `|| echo`, `; exit 0`, `&`, a pipe without `pipefail`, \
+                `-Dmaven.test.failure.ignore=true`, `--exit-zero`); code that never runs (`if false; then`, \
+                `false &&`); `tox -e`/`nox -s` with no test environment (`py312`, `tests`, `unit` are; \
+                `lint` is not); coverage report commands (`coverage report`, `nyc report`); script and target \
+                names that are not exactly tests (`make test-deps`, `npm run test:lint`: a name with a lint, \
+                format, typecheck, deps, build, ... part). Only jobs that run on changes count: GitHub \
+                workflows triggered by push, pull_request(_target), merge_group or schedule (a \
+                workflow_dispatch/workflow_call-only one counts only when a counted job calls it with \
+                `uses: ./...`; a composite action only when a counted step uses it); not a job or step with a \
+                literal `if: false` or `continue-on-error: true`; GitLab hidden jobs (`.name`) only through a \
+                counted job that `extends` them without its own `script`, not `when: manual`/`never` (also \
+                when every rule says so) or `allow_failure: true` jobs; CircleCI jobs only when a workflow \
+                lists them (without `workflows`, the `build` job), reusable commands only when a counted job \
+                uses them; not Jenkins stages with `when { expression { false } }`; not Azure steps with \
+                `condition: false`, `enabled: false` or `continueOnError: true`, nor pipelines with \
+                `trigger: none` and `pr: none` and no schedule; not Bitbucket `custom` pipelines (started by \
+                hand). Fails without CI, and without a counted test \
+                command (the message names the files read; the evidence says what was not counted and why). \
+                GitHub Actions used at a tag or branch rather than a 40-hex commit SHA warn (`actions/*` and \
+                `github/*` are exempt; local `./` actions and `docker://` images with a digest are fine). A CI \
+                file that is not valid YAML is an error with its line and column.""",
         rationale = """
                 A checklist's "tests pass" is only true today if a machine runs them on every change. A \
                 third-party action referenced by tag runs whatever its owner (or whoever takes over the \
@@ -74,13 +96,28 @@ public final class CiCheck implements Check {
             "go", "go test ./...", "rust", "cargo test", "php", "phpunit", "elixir", "mix test", "scala", "sbt test",
             "clojure", "lein test", "android", "gradle connectedCheck");
 
-    /** One CI file to read, with the system it belongs to. */
-    record CiFile(RepoFile file, String system) {
+    /**
+     * One CI file to read, with the system it belongs to; {@code called} when a counted pipeline runs
+     * it (a reusable workflow or composite action used by a counted job), so its own triggers do not matter.
+     */
+    record CiFile(RepoFile file, String system, boolean called) {
+        CiFile(RepoFile file, String system) {
+            this(file, system, false);
+        }
     }
 
-    /** A shell command found in a CI file, and where. */
-    record Command(String file, int line, String text) {
+    /**
+     * A shell command found in a CI file, and where; {@code linesMatch} when each line of the text is a
+     * line of the file (a block scalar or a Groovy string), so a match on its n-th line is at {@code line + n}.
+     */
+    record Command(String file, int line, String text, boolean linesMatch) {
+        Command(String file, int line, String text) {
+            this(file, line, text, true);
+        }
     }
+
+    /** GitHub events that run a workflow on the changes themselves (or on a schedule). */
+    private static final Set<String> CHANGE_EVENTS = Set.of("push", "pull_request", "pull_request_target", "merge_group", "schedule");
 
     @Override
     public CheckResult run(CheckContext ctx) {
@@ -98,27 +135,38 @@ public final class CiCheck implements Check {
         List<String> read = new ArrayList<>();
         Set<String> external = new LinkedHashSet<>();
         Command tests = null;
-        Set<String> seen = new LinkedHashSet<>();
+        // A file is read once, and again when a counted pipeline calls it after it was read as not counted.
+        Map<String, Boolean> seen = new java.util.HashMap<>();
+        GitlabJobs gitlab = new GitlabJobs();
         for (int i = 0; i < files.size(); i++) {
             CiFile ci = files.get(i);
-            if (!seen.add(ci.file().path())) {
+            Boolean before = seen.get(ci.file().path());
+            if (before != null && (before || !ci.called())) {
                 continue;
             }
-            read.add(ci.file().path());
+            seen.put(ci.file().path(), ci.called());
+            if (before == null) {
+                read.add(ci.file().path());
+            }
             try {
-                Reader reader = new Reader(ci, tree);
+                Reader reader = new Reader(ci, tree, gitlab);
                 reader.read();
                 files.addAll(reader.includes);
                 external.addAll(reader.external);
-                Command found = reader.commands.stream()
-                        .map(c -> TestCommands.find(c.text()).map(m -> new Command(c.file(), c.line() + m.lineIndex(), m.command()))
-                                .orElse(null))
-                        .filter(c -> c != null).findFirst().orElse(reader.implied.isEmpty() ? null : reader.implied.getFirst());
+                Command found = firstTest(reader.commands);
+                if (found == null && !reader.implied.isEmpty()) {
+                    found = reader.implied.getFirst();
+                }
                 if (found != null && tests == null) {
                     tests = found;
                 }
-                out.evidence(ci.file().path() + " (" + ci.system() + "): commands: " + reader.commands.size()
+                out.evidence(ci.file().path() + " (" + ci.system() + (ci.called() ? ", called by a counted pipeline" : "") + "): commands: "
+                        + reader.commands.size() + (reader.notCounted > 0 ? " (" + reader.notCounted + " more not counted: "
+                        + String.join("; ", reader.whyNotCounted) + ")" : "")
                         + (found == null ? ", none runs tests" : "; tests at line " + found.line() + ": " + found.text()));
+                if (before != null) {
+                    continue; // its actions were judged on the first read
+                }
                 for (Reader.Uses u : reader.uses) {
                     String why = unpinnedAction(u.ref());
                     if (why != null) {
@@ -130,14 +178,56 @@ public final class CiCheck implements Check {
                 problems.add(e.getMessage());
             }
         }
+        if (tests == null) {
+            List<Command> inherited = gitlab.inheritedCommands();
+            tests = firstTest(inherited);
+            if (!inherited.isEmpty()) {
+                out.evidence("GitLab hidden jobs extended by counted jobs: commands: " + inherited.size()
+                        + (tests == null ? ", none runs tests" : "; tests at " + tests.file() + ":" + tests.line() + ": " + tests.text()));
+            }
+        }
         if (!problems.isEmpty()) {
             return out.error(String.join("; ", problems));
         }
         if (tests == null) {
-            out.finding(Finding.fail("repo.ci.no-tests", "no CI job runs tests (read: " + String.join(", ", read) + ")"
+            out.finding(Finding.fail("repo.ci.no-tests", "no CI job that runs on changes runs tests (read: " + String.join(", ", read) + ")"
                     + (external.isEmpty() ? "" : "; not read: " + String.join(", ", external))));
         }
         return out.result(tests == null ? "" : "CI runs tests: " + tests.file() + ":" + tests.line() + " " + tests.text());
+    }
+
+    private static Command firstTest(List<Command> commands) {
+        for (Command c : commands) {
+            Optional<TestCommands.Match> m = TestCommands.find(c.text());
+            if (m.isPresent()) {
+                return new Command(c.file(), c.line() + (c.linesMatch() ? m.get().lineIndex() : 0), m.get().command());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * GitLab's hidden jobs ({@code .name}) across the pipeline's files: they run only as the base of a
+     * counted job that {@code extends} them without a {@code script} of its own.
+     */
+    static final class GitlabJobs {
+        final Map<String, List<Command>> hidden = new java.util.HashMap<>();
+        final Map<String, List<String>> hiddenExtends = new java.util.HashMap<>();
+        final Set<String> extendedByCounted = new LinkedHashSet<>();
+
+        List<Command> inheritedCommands() {
+            List<Command> out = new ArrayList<>();
+            Set<String> done = new java.util.HashSet<>();
+            java.util.Deque<String> queue = new java.util.ArrayDeque<>(extendedByCounted);
+            while (!queue.isEmpty()) {
+                String name = queue.poll();
+                if (done.add(name)) {
+                    out.addAll(hidden.getOrDefault(name, List.of()));
+                    queue.addAll(hiddenExtends.getOrDefault(name, List.of()));
+                }
+            }
+            return out;
+        }
     }
 
     static List<CiFile> discover(RepoTree tree) {
@@ -161,7 +251,8 @@ public final class CiCheck implements Check {
         add(out, tree, "AWS CodeBuild", "buildspec.yml", "buildspec.yaml");
         for (RepoFile f : tree.files()) {
             String n = f.name();
-            if (n.equals("Jenkinsfile") || n.startsWith("Jenkinsfile.") || n.toLowerCase(Locale.ROOT).endsWith(".jenkinsfile")) {
+            // Jenkins reads the Jenkinsfile at the root of the repository (or one named so there), like every other system here.
+            if (f.dir().isEmpty() && (n.equals("Jenkinsfile") || n.startsWith("Jenkinsfile.") || n.toLowerCase(Locale.ROOT).endsWith(".jenkinsfile"))) {
                 out.add(new CiFile(f, "Jenkins"));
             }
         }
@@ -180,7 +271,7 @@ public final class CiCheck implements Check {
 
     /** Why a GitHub {@code uses:} reference can change under the workflow, or null when it cannot. */
     static String unpinnedAction(String ref) {
-        String r = ref.strip();
+        String r = PythonRequirements.userinfoMasked(ref.strip());
         if (r.startsWith("./") || r.startsWith(".\\")) {
             return null;
         }
@@ -207,23 +298,31 @@ public final class CiCheck implements Check {
 
         private final CiFile ci;
         private final RepoTree tree;
+        private final GitlabJobs gitlab;
         private final String label;
         private final boolean github;
         private final boolean circle;
+        private final boolean azure;
+        /** Commands in jobs that run on changes; only these can show that CI runs the tests. */
         final List<Command> commands = new ArrayList<>();
+        int notCounted;
+        final Set<String> whyNotCounted = new LinkedHashSet<>();
         /** Steps that run tests without a shell command of their own (orb jobs). */
         final List<Command> implied = new ArrayList<>();
         final List<Uses> uses = new ArrayList<>();
         final List<CiFile> includes = new ArrayList<>();
         final Set<String> external = new LinkedHashSet<>();
+        private List<String> lines = List.of();
         private int budget = NODE_BUDGET;
 
-        Reader(CiFile ci, RepoTree tree) {
+        Reader(CiFile ci, RepoTree tree, GitlabJobs gitlab) {
             this.ci = ci;
             this.tree = tree;
+            this.gitlab = gitlab;
             this.label = ci.file().path();
-            this.github = ci.system().contains("Actions");
+            this.github = ci.system().contains("Actions") || ci.system().equals(COMPOSITE_ACTION);
             this.circle = ci.system().equals("CircleCI");
+            this.azure = ci.system().equals("Azure Pipelines");
         }
 
         void read() throws UnreadableFile {
@@ -231,8 +330,21 @@ public final class CiCheck implements Check {
                 jenkinsfile(FileText.read(ci.file().absolute(), label, MAX_JENKINSFILE));
                 return;
             }
-            for (YamlNode doc : RepoYaml.parse(ci.file())) {
-                walk(doc, null, 0);
+            List<YamlNode> docs = RepoYaml.parse(ci.file());
+            try {
+                lines = FileText.read(ci.file().absolute(), label, TestCommands.MAX_SCRIPT * 64L).lines().toList();
+            } catch (UnreadableFile e) {
+                lines = List.of(); // parsed as YAML already; only the line numbers of quoted scalars need the text
+            }
+            for (YamlNode doc : docs) {
+                boolean counting = ci.called() || runsOnChanges(doc);
+                if (ci.system().equals("GitLab CI") && doc.isMap()) {
+                    gitlabJobs(doc);
+                } else if (circle && doc.isMap()) {
+                    circleJobs(doc);
+                } else {
+                    walk(doc, null, 0, counting);
+                }
                 if (ci.system().equals("GitLab CI")) {
                     gitlabIncludes(doc);
                 }
@@ -246,7 +358,90 @@ public final class CiCheck implements Check {
             }
         }
 
-        private void walk(YamlNode n, String key, int depth) throws UnreadableFile {
+        /**
+         * Whether a document's pipeline runs on pushes and pull requests: a GitHub (Gitea, Forgejo)
+         * workflow triggered by push, pull_request(_target), merge_group or schedule (one with only
+         * workflow_dispatch or workflow_call runs when someone asks); an Azure pipeline unless both
+         * {@code trigger: none} and {@code pr: none} without {@code schedules}; a composite action never
+         * on its own. Other systems run every pipeline file they read.
+         */
+        private boolean runsOnChanges(YamlNode doc) {
+            if (ci.system().equals(COMPOSITE_ACTION)) {
+                notCounted("a composite action runs only as a step of a workflow that uses it");
+                return false;
+            }
+            if (github) {
+                YamlNode on = doc.get("on").orElse(doc.get("true").orElse(null));
+                Set<String> events = new LinkedHashSet<>();
+                if (on != null && on.isScalar() && on.text() != null) {
+                    events.add(on.text());
+                } else if (on != null && on.isList()) {
+                    on.items().forEach(i -> events.add(String.valueOf(i.text())));
+                } else if (on != null && on.isMap()) {
+                    events.addAll(on.entries().keySet());
+                }
+                boolean runs = events.stream().anyMatch(CHANGE_EVENTS::contains);
+                if (!runs) {
+                    notCounted("triggered only by " + (events.isEmpty() ? "nothing" : String.join(", ", events)));
+                }
+                return runs;
+            }
+            if (azure && doc.isMap()) {
+                boolean noTrigger = "none".equals(doc.textAt("trigger").orElse(null));
+                boolean noPr = "none".equals(doc.textAt("pr").orElse(null));
+                if (noTrigger && noPr && doc.get("schedules").isEmpty()) {
+                    notCounted("trigger: none and pr: none");
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void notCounted(String why) {
+            whyNotCounted.add(why);
+        }
+
+        /** True for YAML that is literally false: {@code false}, {@code "false"}, {@code ${{ false }}}. */
+        private static boolean literallyFalse(YamlNode n) {
+            String t = n == null ? null : n.text();
+            if (t == null) {
+                return false;
+            }
+            String v = t.strip();
+            if (v.startsWith("${{") && v.endsWith("}}")) {
+                v = v.substring(3, v.length() - 2).strip();
+            }
+            return v.equalsIgnoreCase("false");
+        }
+
+        private static boolean literallyTrue(YamlNode n) {
+            return n != null && n.text() != null && n.text().strip().equalsIgnoreCase("true");
+        }
+
+        /** Why a job or step of this file never runs, or cannot fail its pipeline; null when it counts. */
+        private String excluded(Map<String, YamlNode> entries) {
+            if (github) {
+                if (literallyFalse(entries.get("if"))) {
+                    return "if: false";
+                }
+                if (literallyTrue(entries.get("continue-on-error"))) {
+                    return "continue-on-error: true";
+                }
+            } else if (azure) {
+                if (literallyFalse(entries.get("condition"))) {
+                    return "condition: false";
+                }
+                if (literallyFalse(entries.get("enabled"))) {
+                    return "enabled: false";
+                }
+                if (literallyTrue(entries.get("continueOnError"))) {
+                    return "continueOnError: true";
+                }
+            }
+            return null;
+        }
+
+        private void walk(YamlNode n, String key, int depth, boolean counting) throws UnreadableFile {
             if (--budget < 0 || depth > YamlNode.MAX_DEPTH) {
                 throw new UnreadableFile(label + ": more than " + NODE_BUDGET + " YAML nodes or " + YamlNode.MAX_DEPTH
                         + " levels (alias expansion?); not read");
@@ -257,12 +452,18 @@ public final class CiCheck implements Check {
                     return;
                 }
                 if (COMMAND_KEYS.contains(key) || key.endsWith("_script")) {
-                    // A multi-line command is a block scalar (run: |) whose text starts on the line after the indicator.
-                    commands.add(new Command(label, n.line() + (text.contains("\n") ? 1 : 0), text));
+                    Command c = command(n, text);
+                    if (counting) {
+                        commands.add(c);
+                    } else {
+                        notCounted++;
+                    }
                 } else if (github && key.equals("uses")) {
                     uses.add(new Uses(text, n.line()));
                     if (text.contains("/.github/workflows/") && !text.startsWith("./")) {
-                        external.add(text + " (reusable workflow in another repository)");
+                        external.add(PythonRequirements.userinfoMasked(text) + " (reusable workflow in another repository)");
+                    } else if (text.startsWith("./") && counting) {
+                        localUses(text.substring(2));
                     }
                 } else if (circle && (key.equals("steps") || key.equals("jobs")) && ORB_JOB.matcher(text).matches()) {
                     orbCommand(text, n.line());
@@ -271,20 +472,187 @@ public final class CiCheck implements Check {
             }
             if (n.isList()) {
                 for (YamlNode item : n.items()) {
-                    walk(item, key, depth + 1);
+                    walk(item, key, depth + 1, counting);
                 }
                 return;
             }
             Map<String, YamlNode> entries = n.entries();
-            azureTask(n, entries);
-            if (github) {
-                actionWithArguments(entries);
+            boolean c = counting;
+            String why = excluded(entries);
+            if (why != null && counting) {
+                notCounted(why);
+                c = false;
+            }
+            if (c) {
+                azureTask(n, entries);
+                if (github) {
+                    actionWithArguments(entries);
+                }
             }
             for (Map.Entry<String, YamlNode> e : entries.entrySet()) {
                 if (circle && ORB_JOB.matcher(e.getKey()).matches()) {
                     orbCommand(e.getKey(), e.getValue().line());
                 }
-                walk(e.getValue(), e.getKey(), depth + 1);
+                // Bitbucket's custom pipelines run when someone starts them (or on a schedule set outside the file).
+                boolean manual = ci.system().equals("Bitbucket Pipelines") && "pipelines".equals(key) && e.getKey().equals("custom");
+                if (manual && c) {
+                    notCounted("custom pipelines run only when started by hand");
+                }
+                walk(e.getValue(), e.getKey(), depth + 1, c && !manual);
+            }
+        }
+
+        /**
+         * A command scalar and its line: a block scalar ({@code run: |}) starts on the line after its
+         * indicator, and its lines are the file's; a quoted or plain one is on its key's line, whatever
+         * escaped line breaks it holds.
+         */
+        private Command command(YamlNode n, String text) {
+            int line = n.line();
+            String source = line - 1 < lines.size() ? lines.get(line - 1) : "";
+            int colon = source.indexOf(':');
+            String after = colon < 0 ? source.strip() : source.substring(colon + 1).strip();
+            if (after.startsWith("- ")) {
+                after = after.substring(2).strip();
+            }
+            boolean block = after.startsWith("|") || after.startsWith(">");
+            if (block) {
+                return new Command(label, line + 1, text, true);
+            }
+            return new Command(label, line, text, !text.contains("\n"));
+        }
+
+        /** {@code uses: ./path}: a reusable workflow file or a local action directory, run as part of this job. */
+        private void localUses(String path) {
+            String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+            if (p.endsWith(".yml") || p.endsWith(".yaml")) {
+                tree.explicit(p).ifPresent(f -> includes.add(new CiFile(f, ci.system().equals(COMPOSITE_ACTION) ? "GitHub Actions"
+                        : ci.system(), true)));
+                return;
+            }
+            for (String name : List.of("action.yml", "action.yaml")) {
+                Optional<RepoFile> f = tree.explicit(p + "/" + name);
+                if (f.isPresent()) {
+                    includes.add(new CiFile(f.get(), COMPOSITE_ACTION, true));
+                    return;
+                }
+            }
+        }
+
+        /** Top-level GitLab keys that are settings, not jobs. */
+        private static final Set<String> GITLAB_GLOBAL = Set.of("stages", "variables", "include", "default", "workflow", "image",
+                "services", "cache", "before_script", "after_script", "types", "pages:deploy", "spec");
+
+        /**
+         * GitLab jobs: a hidden job ({@code .name}) runs only as the base of a job that extends it, a job
+         * with {@code when: manual} or {@code never} (also through every one of its {@code rules}) does
+         * not run on its own, and one with {@code allow_failure: true} cannot fail the pipeline.
+         */
+        private void gitlabJobs(YamlNode doc) throws UnreadableFile {
+            for (Map.Entry<String, YamlNode> e : doc.entries().entrySet()) {
+                String name = e.getKey();
+                YamlNode job = e.getValue();
+                if (GITLAB_GLOBAL.contains(name) || !job.isMap()) {
+                    walk(job, name, 1, !name.equals("workflow"));
+                    continue;
+                }
+                List<String> bases = new ArrayList<>();
+                job.get("extends").ifPresent(x -> {
+                    if (x.isList()) {
+                        x.items().forEach(i -> bases.add(String.valueOf(i.text())));
+                    } else if (x.text() != null) {
+                        bases.add(x.text());
+                    }
+                });
+                if (name.startsWith(".")) {
+                    Reader sub = new Reader(ci, tree, gitlab);
+                    sub.lines = lines;
+                    sub.walk(job, name, 1, true);
+                    gitlab.hidden.computeIfAbsent(name, k -> new ArrayList<>()).addAll(sub.commands);
+                    gitlab.hiddenExtends.computeIfAbsent(name, k -> new ArrayList<>()).addAll(bases);
+                    budget -= NODE_BUDGET - sub.budget;
+                    continue;
+                }
+                String why = gitlabExcluded(job);
+                if (why != null) {
+                    notCounted(name + ": " + why);
+                    walk(job, name, 1, false);
+                    continue;
+                }
+                if (job.get("script").isEmpty()) {
+                    gitlab.extendedByCounted.addAll(bases);
+                }
+                walk(job, name, 1, true);
+            }
+        }
+
+        private static String gitlabExcluded(YamlNode job) {
+            String when = job.textAt("when").orElse("");
+            if (when.equals("manual") || when.equals("never")) {
+                return "when: " + when;
+            }
+            if (literallyTrue(job.get("allow_failure").orElse(null))) {
+                return "allow_failure: true";
+            }
+            Optional<YamlNode> rules = job.get("rules");
+            if (rules.isPresent() && rules.get().isList() && !rules.get().items().isEmpty()
+                    && rules.get().items().stream().allMatch(r -> Set.of("manual", "never").contains(r.textAt("when").orElse("")))) {
+                return "every rule is when: manual or never";
+            }
+            return null;
+        }
+
+        /**
+         * CircleCI runs the jobs its workflows list (by name, or as the key of a map item); without a
+         * {@code workflows} section, only the job named {@code build}.
+         */
+        private void circleJobs(YamlNode doc) throws UnreadableFile {
+            Set<String> referenced = new java.util.HashSet<>();
+            Optional<YamlNode> workflows = doc.get("workflows");
+            workflows.ifPresent(w -> w.entries().values().forEach(wf -> wf.get("jobs").ifPresent(jobs -> jobs.items().forEach(j -> {
+                if (j.text() != null) {
+                    referenced.add(j.text());
+                } else if (j.isMap()) {
+                    referenced.addAll(j.entries().keySet());
+                }
+            }))));
+            // Reusable commands run when a counted job's steps name them.
+            Set<String> stepNames = new java.util.HashSet<>();
+            for (Map.Entry<String, YamlNode> e : doc.entries().entrySet()) {
+                if (!e.getKey().equals("jobs") || !e.getValue().isMap()) {
+                    continue;
+                }
+                for (Map.Entry<String, YamlNode> job : e.getValue().entries().entrySet()) {
+                    boolean runs = workflows.isEmpty() ? job.getKey().equals("build") : referenced.contains(job.getKey());
+                    if (!runs) {
+                        notCounted("job " + job.getKey() + " is in no workflow");
+                    } else {
+                        job.getValue().get("steps").ifPresent(steps -> steps.items().forEach(step -> {
+                            if (step.text() != null) {
+                                stepNames.add(step.text());
+                            } else if (step.isMap()) {
+                                stepNames.addAll(step.entries().keySet());
+                            }
+                        }));
+                    }
+                    walk(job.getValue(), job.getKey(), 2, runs);
+                }
+            }
+            for (Map.Entry<String, YamlNode> e : doc.entries().entrySet()) {
+                if (e.getKey().equals("jobs") && e.getValue().isMap()) {
+                    continue;
+                }
+                if (e.getKey().equals("commands") && e.getValue().isMap()) {
+                    for (Map.Entry<String, YamlNode> cmd : e.getValue().entries().entrySet()) {
+                        boolean used = stepNames.contains(cmd.getKey());
+                        if (!used) {
+                            notCounted("command " + cmd.getKey() + " is used by no counted job");
+                        }
+                        walk(cmd.getValue(), cmd.getKey(), 2, used);
+                    }
+                    continue;
+                }
+                walk(e.getValue(), e.getKey(), 1, true);
             }
         }
 
@@ -348,7 +716,7 @@ public final class CiCheck implements Check {
                 if (item.isScalar() && item.text() != null) {
                     String t = item.text();
                     if (t.contains("://")) {
-                        external.add(t + " (remote include)");
+                        external.add(PythonRequirements.userinfoMasked(t) + " (remote include)");
                     } else {
                         local = t;
                     }
@@ -359,7 +727,7 @@ public final class CiCheck implements Check {
                         String kind = e.keySet().stream().filter(k -> Set.of("project", "remote", "template", "component").contains(k))
                                 .findFirst().orElse(null);
                         String what = kind == null ? null : e.get(kind).text();
-                        external.add(kind == null ? "an include of unknown kind" : kind + " include " + what);
+                        external.add(kind == null ? "an include of unknown kind" : kind + " include " + PythonRequirements.userinfoMasked(String.valueOf(what)));
                     }
                 }
                 if (local != null) {
@@ -373,13 +741,84 @@ public final class CiCheck implements Check {
 
         /** Shell steps of a Jenkinsfile: string literals passed to {@code sh}, {@code bat}, {@code powershell} or as {@code script:}. */
         private void jenkinsfile(String text) {
+            List<int[]> disabled = disabledStages(text);
             for (Command c : groovyShellStrings(label, text)) {
-                commands.add(c);
+                if (disabled.stream().anyMatch(r -> c.line() >= r[0] && c.line() <= r[1])) {
+                    notCounted++;
+                    notCounted("a stage with when { expression { false } }");
+                } else {
+                    commands.add(c);
+                }
             }
             if (text.contains("@Library")) {
                 external.add(label + " shared library steps");
             }
         }
+    }
+
+    private static final Pattern WHEN_FALSE = Pattern.compile(
+            "when\\s{0,64}\\{\\s{0,64}expression\\s{0,64}\\{\\s{0,64}(?:return\\s{1,16})?false\\s{0,64}}");
+    private static final Pattern STAGE = Pattern.compile("\\bstage\\s{0,16}\\(");
+
+    /**
+     * The line ranges of declarative stages that can never run: {@code when { expression { false } }}
+     * inside them. A stage's range runs from its {@code stage(} to its block's closing brace.
+     */
+    static List<int[]> disabledStages(String text) {
+        List<int[]> out = new ArrayList<>();
+        java.util.regex.Matcher w = WHEN_FALSE.matcher(text);
+        if (!w.find()) {
+            return out;
+        }
+        // Every brace's partner in one pass, then every stage's block: bounded work on any file.
+        int[] partner = new int[text.length()];
+        java.util.ArrayDeque<Integer> open = new java.util.ArrayDeque<>();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '{') {
+                open.push(i);
+            } else if (c == '}' && !open.isEmpty()) {
+                int o = open.pop();
+                partner[o] = i;
+            }
+        }
+        List<int[]> stages = new ArrayList<>();
+        java.util.regex.Matcher st = STAGE.matcher(text);
+        int nextBrace = -1;
+        while (st.find() && stages.size() < 10_000) {
+            if (nextBrace < st.end()) {
+                nextBrace = text.indexOf('{', st.end());
+            }
+            if (nextBrace < 0) {
+                break;
+            }
+            if (partner[nextBrace] > 0) {
+                stages.add(new int[] {st.start(), nextBrace, partner[nextBrace]});
+            }
+        }
+        int found = 0;
+        do {
+            int[] innermost = null;
+            for (int[] stage : stages) {
+                if (stage[1] < w.start() && stage[2] > w.end() && (innermost == null || stage[0] > innermost[0])) {
+                    innermost = stage;
+                }
+            }
+            if (innermost != null) {
+                out.add(new int[] {lineOf(text, innermost[0]), lineOf(text, innermost[2])});
+            }
+        } while (++found < 64 && w.find());
+        return out;
+    }
+
+    private static int lineOf(String text, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset && i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+            }
+        }
+        return line;
     }
 
     /**

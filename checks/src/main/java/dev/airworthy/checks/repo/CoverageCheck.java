@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -45,15 +46,27 @@ import java.util.function.Predicate;
         summary = """
                 Reads the line coverage of the last test run from its report and compares it with `min` \
                 percent. Without `report`, looks where the tools write reports, including ignored build \
-                directories, up to 8 levels deep: JaCoCo XML (`target/site/jacoco/jacoco.xml`, \
-                `build/reports/jacoco/**/*.xml`, any `jacoco.xml`), Cobertura XML (`coverage.xml`, \
-                `cobertura.xml`, `coverage/cobertura-coverage.xml`), lcov (`coverage/lcov.info`), \
-                coverage.py JSON (`coverage.json`) and Istanbul's `coverage-summary.json`. One report per \
-                module is used (JaCoCo preferred, then Cobertura, coverage.py, lcov; an aggregate report \
-                replaces the modules below it), and the modules' covered and total lines are added up. \
-                XML is read with DTDs and external entities disabled. Fails below `min`; warns when a \
-                report is older than the newest source file of its module (stale); an unreadable report \
-                is an error; skipped when there is no report.""",
+                directories, up to 8 levels deep (not under `src`, `docs`, `examples`, `samples`, \
+                `fixtures`, `testdata` or `resources` directories: reports there are test data or \
+                documentation): JaCoCo XML (`target/site/jacoco/jacoco.xml`, `build/reports/jacoco/**/*.xml`, \
+                any `jacoco.xml`), Cobertura XML (`coverage.xml`, `cobertura.xml`, \
+                `coverage/cobertura-coverage.xml`), lcov (`coverage/lcov.info`), coverage.py JSON \
+                (`coverage.json`) and Istanbul's `coverage-summary.json`. Lines are counted, never taken \
+                from a rate: lcov from each record's `DA` lines (its `LF`/`LH` only when it has none), a last \
+                record without `end_of_record` is an error (the file is cut short); Cobertura from \
+                `lines-covered`/`lines-valid`, else from its classes' `<line>` elements; a report that gives \
+                only a rate (`line-rate`, `percent_covered`, `pct`) or measured no line is an error. The \
+                total adds up one report per module (JaCoCo preferred, then Cobertura, coverage.py, lcov; \
+                an aggregate report replaces the modules below it) and fails below `min` \
+                (`repo.coverage.below-min`). `min` applies to each module too: every report found (one per \
+                module and format, so a module's Python and JavaScript reports are both judged) below `min` \
+                fails (`repo.coverage.module-below-min`). A report older than the newest source file of \
+                its module warns (`repo.coverage.stale`); so does a report committed to git when a later \
+                commit changed a source file of its module, or when that cannot be told \
+                (`repo.coverage.committed`): it describes older code. XML is read with DTDs and external \
+                entities disabled. `min` is a percentage (`80`, not `0.8`) and `report` must stay inside \
+                the repository: checklist errors otherwise. An unreadable report or git index is an \
+                error; skipped when there is no report.""",
         rationale = """
                 Coverage does not prove tests are good, but low or falling coverage reliably shows code \
                 that no test has ever run. A minimum in the go-live gate keeps it from eroding release \
@@ -87,7 +100,8 @@ public final class CoverageCheck implements Check {
     /** Checkouts and builds touch files within moments of each other; only an older report than this is stale. */
     private static final Duration STALE_SLACK = Duration.ofMinutes(2);
     /** Directories where reports are never written: sources, test data, other people's code. */
-    private static final Set<String> NOT_SEARCHED = Set.of("src", "fixtures", "testdata", "test-fixtures", "__fixtures__");
+    private static final Set<String> NOT_SEARCHED = Set.of("src", "fixtures", "testdata", "test-data", "test-fixtures", "__fixtures__",
+            "docs", "doc", "examples", "example", "samples", "sample", "resources");
     /** Directories that hold a module's build output; the module is the directory above. */
     private static final Set<String> OUTPUT_DIRS = Set.of("target", "build", "coverage", "htmlcov", "out", "reports");
     private static final Set<String> SOURCE_EXTENSIONS = Set.of("java", "kt", "kts", "scala", "groovy", "py", "js", "jsx", "ts", "tsx",
@@ -95,33 +109,42 @@ public final class CoverageCheck implements Check {
 
     @Override
     public CheckResult run(CheckContext ctx) throws IOException {
-        Path root = ctx.repo();
+        RepoTree tree = RepoTree.of(ctx);
+        // The tree's root is the real path: a repository named through a symbolic link is searched too.
+        Path root = tree.root();
         double min = ctx.params().number("min");
         Outcome out = new Outcome();
         List<Path> candidates;
+        List<Path> judged;
         String explicit = ctx.params().optionalString("report").orElse(null);
         if (explicit != null) {
             candidates = explicitReports(root, explicit, out);
             if (candidates.isEmpty()) {
                 return out.error("coverage report " + explicit + " not found (run the tests with coverage first, or fix `report`)");
             }
+            judged = candidates;
         } else {
-            candidates = select(discover(root, CoverageCheck::looksLikeReport, out), root, out);
+            List<Path> found = discover(root, CoverageCheck::looksLikeReport, out);
+            candidates = select(found, root, out);
+            judged = perModuleAndFormat(found, candidates, root);
             if (candidates.isEmpty()) {
                 throw new NotApplicable("no coverage report found (looked for target/site/jacoco/jacoco.xml, build/reports/jacoco/**/*.xml, "
                         + "coverage.xml, cobertura.xml, coverage/lcov.info, coverage.json): produce one in the build, e.g. jacoco-maven-plugin's "
                         + "report goal, pytest --cov --cov-report=xml or jest --coverage, or name it with `report`");
             }
         }
-        List<Report> reports = new ArrayList<>();
+        Map<Path, Report> reports = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
-        for (Path p : candidates) {
+        for (Path p : judged) {
             String label = label(root, p);
             try {
                 Report r = CoverageReports.read(p, label);
-                reports.add(r);
-                out.evidence(label + " (" + r.format().label + "): " + (r.total() < 0 ? "line rate only"
-                        : r.covered() + " of " + r.total() + " lines") + ", " + pct(r.percent()));
+                reports.put(p, r);
+                out.evidence(label + " (" + r.format().label + "): " + r.covered() + " of " + r.total() + " lines, " + pct(r.percent())
+                        + (candidates.contains(p) ? "" : " (judged on its own, not added to the total)"));
+                if (r.total() == 0) {
+                    problems.add(label + ": the report measured no lines");
+                }
             } catch (UnreadableFile e) {
                 problems.add(e.getMessage());
             }
@@ -129,37 +152,83 @@ public final class CoverageCheck implements Check {
         if (!problems.isEmpty()) {
             return out.error(String.join("; ", problems));
         }
-        double percent;
-        String lines;
-        if (reports.size() == 1) {
-            Report r = reports.getFirst();
-            percent = r.percent();
-            lines = r.total() < 0 ? "" : " (" + r.covered() + " of " + r.total() + " lines)";
-            if (r.total() == 0) {
-                return out.error(r.file() + ": the report measured no lines");
-            }
-        } else {
-            Report rateOnly = reports.stream().filter(r -> r.total() < 0).findFirst().orElse(null);
-            if (rateOnly != null) {
-                return out.error(rateOnly.file() + " gives only a line rate, so it cannot be added to the other reports; name one with `report`");
-            }
-            long covered = reports.stream().mapToLong(Report::covered).sum();
-            long total = reports.stream().mapToLong(Report::total).sum();
-            if (total == 0) {
-                return out.error("the reports measured no lines");
-            }
-            percent = covered * 100.0 / total;
-            lines = " (" + covered + " of " + total + " lines in " + reports.size() + " reports)";
+        List<Report> counted = candidates.stream().map(reports::get).toList();
+        long covered = counted.stream().mapToLong(Report::covered).sum();
+        long total = counted.stream().mapToLong(Report::total).sum();
+        double percent = covered * 100.0 / total;
+        String lines = " (" + covered + " of " + total + " lines" + (counted.size() > 1 ? " in " + counted.size() + " reports" : "") + ")";
+        if (counted.size() > 1) {
             out.evidence("total: " + covered + " of " + total + " lines, " + pct(percent));
         }
         out.metric("line_coverage_pct", Math.round(percent * 100) / 100.0);
-        String reportFile = reports.size() == 1 ? reports.getFirst().file() : null;
+        String reportFile = counted.size() == 1 ? counted.getFirst().file() : null;
         if (percent < min) {
             out.finding(Finding.fail("repo.coverage.below-min", "line coverage " + pct(percent) + lines + " is below the minimum "
                     + pct(min)).at(reportFile, null));
         }
-        stale(root, candidates, RepoTree.of(ctx), out);
+        if (reports.size() > 1) {
+            // A module's low coverage is not excused by a well-covered rest of the repository.
+            for (Report r : reports.values()) {
+                boolean isTheTotal = counted.size() == 1 && counted.getFirst() == r;
+                if (r.percent() < min && !isTheTotal) {
+                    out.finding(Finding.fail("repo.coverage.module-below-min", r.file() + ": line coverage " + pct(r.percent()) + " ("
+                            + r.covered() + " of " + r.total() + " lines) is below the minimum " + pct(min)).at(r.file(), null));
+                }
+            }
+        }
+        stale(root, judged, tree, out);
+        try {
+            committed(root, judged, tree, out);
+        } catch (UnreadableFile e) {
+            return out.error(e.getMessage());
+        }
         return out.result("line coverage " + pct(percent) + lines + ", at least " + pct(min));
+    }
+
+    /**
+     * Reports that git tracks: a committed report describes the code of its commit. Warns when a later
+     * commit changed a source file of the report's module, or when that cannot be told.
+     */
+    private static void committed(Path root, List<Path> reports, RepoTree tree, Outcome out) throws UnreadableFile {
+        Optional<Set<String>> tracked = tree.tracked();
+        if (tracked.isEmpty()) {
+            return;
+        }
+        for (Path report : reports) {
+            String label = label(root, report);
+            if (!tracked.get().contains(label)) {
+                continue;
+            }
+            ReportHistory.Verdict v = ReportHistory.laterSourceChange(root, label, module(label), SOURCE_EXTENSIONS);
+            if (v == null) {
+                out.evidence(label + ": committed to git, and no later commit changed the sources of its module");
+            } else if (v.unknown()) {
+                out.finding(Finding.warn("repo.coverage.committed", label + " is committed to git, and whether the code changed since "
+                        + "could not be told (history longer than " + ReportHistory.MAX_COMMITS + " commits or unreadable): a committed "
+                        + "report says nothing about the current code").at(label, null));
+            } else {
+                out.finding(Finding.warn("repo.coverage.committed", label + " is committed to git and " + v.changedBy()
+                        + " changed the sources of its module after it: the report describes older code; produce it in the build "
+                        + "and stop committing it").at(label, null));
+            }
+        }
+    }
+
+    /** One report per module and format: a module with Python and JavaScript reports has both judged. */
+    static List<Path> perModuleAndFormat(List<Path> found, List<Path> counted, Path root) {
+        Map<String, Path> best = new LinkedHashMap<>();
+        for (Path p : counted) {
+            best.put(module(label(root, p)) + "\u0000" + rank(label(root, p)), p);
+        }
+        for (Path p : found) {
+            String rel = label(root, p);
+            String key = module(rel) + "\u0000" + rank(rel);
+            Path current = best.get(key);
+            if (current == null || !counted.contains(current) && label(root, p).length() < label(root, current).length()) {
+                best.put(key, p);
+            }
+        }
+        return new ArrayList<>(best.values());
     }
 
     @Override
@@ -167,7 +236,10 @@ public final class CoverageCheck implements Check {
         List<String> problems = new ArrayList<>();
         if (p.has("min") && !(p.number("min") >= 0 && p.number("min") <= 100)) {
             problems.add("min is a percentage: 0 to 100");
+        } else if (p.has("min") && p.number("min") > 0 && p.number("min") < 1) {
+            problems.add("min is a percentage: " + Math.round(p.number("min") * 100) + ", not " + p.number("min"));
         }
+        p.optionalString("report").ifPresent(r -> problems.addAll(RepoTree.pathsLeavingRoot("report", List.of(r))));
         if (p.optionalString("report").map(String::isBlank).orElse(false)) {
             problems.add("report is empty");
         }

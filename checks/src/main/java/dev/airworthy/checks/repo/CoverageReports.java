@@ -31,13 +31,10 @@ final class CoverageReports {
         }
     }
 
-    /**
-     * One report's line totals. {@code total} is -1 for a Cobertura report that gives only a
-     * {@code line-rate}; then {@code rate} holds it.
-     */
-    record Report(String file, Format format, long covered, long total, double rate) {
+    /** One report's line totals. */
+    record Report(String file, Format format, long covered, long total) {
         double percent() {
-            return total < 0 ? rate * 100 : total == 0 ? 0 : covered * 100.0 / total;
+            return total == 0 ? 0 : covered * 100.0 / total;
         }
     }
 
@@ -77,10 +74,7 @@ final class CoverageReports {
             boolean jacoco = false;
             int events = 0;
             while (xml.hasNext()) {
-                int e = xml.next();
-                if (++events % 100_000 == 0 && Thread.currentThread().isInterrupted()) {
-                    throw new UnreadableFile(label + ": reading was interrupted (deadline)");
-                }
+                int e = next(xml, label, ++events);
                 if (e == XMLStreamConstants.START_ELEMENT) {
                     depth++;
                     String name = xml.getLocalName();
@@ -95,7 +89,7 @@ final class CoverageReports {
                     } else if (jacoco && depth == 2 && name.equals("counter") && "LINE".equals(xml.getAttributeValue(null, "type"))) {
                         long missed = number(xml, label, "missed");
                         long covered = number(xml, label, "covered");
-                        return new Report(label, Format.JACOCO, covered, covered + missed, 0);
+                        return new Report(label, Format.JACOCO, covered, covered + missed);
                     }
                 } else if (e == XMLStreamConstants.END_ELEMENT) {
                     depth--;
@@ -105,7 +99,12 @@ final class CoverageReports {
         });
     }
 
-    private static Report cobertura(XMLStreamReader xml, String label) throws UnreadableFile {
+    /**
+     * Cobertura: the root's {@code lines-covered}/{@code lines-valid}; without them, the {@code <line>}
+     * elements of every {@code <class>} (methods repeat their class's lines and are not counted). A
+     * report that gives only a {@code line-rate} says nothing about how many lines it measured: error.
+     */
+    private static Report cobertura(XMLStreamReader xml, String label) throws UnreadableFile, javax.xml.stream.XMLStreamException {
         String valid = xml.getAttributeValue(null, "lines-valid");
         String covered = xml.getAttributeValue(null, "lines-covered");
         if (valid != null && covered != null) {
@@ -114,21 +113,46 @@ final class CoverageReports {
             if (c > v) {
                 throw SafeXml.problem(label, xml, "lines-covered " + c + " exceeds lines-valid " + v);
             }
-            return new Report(label, Format.COBERTURA, c, v, 0);
+            return new Report(label, Format.COBERTURA, c, v);
         }
-        String rate = xml.getAttributeValue(null, "line-rate");
-        if (rate == null) {
-            throw SafeXml.problem(label, xml, "Cobertura <coverage> without line-rate or lines-covered/lines-valid");
-        }
-        try {
-            double r = Double.parseDouble(rate);
-            if (!(r >= 0 && r <= 1)) {
-                throw SafeXml.problem(label, xml, "line-rate " + rate + " is not between 0 and 1");
+        java.util.ArrayDeque<String> path = new java.util.ArrayDeque<>();
+        long total = 0;
+        long hit = 0;
+        int events = 0;
+        while (xml.hasNext()) {
+            int e = next(xml, label, ++events);
+            if (e == XMLStreamConstants.START_ELEMENT) {
+                String name = xml.getLocalName();
+                if (name.equals("line") && "lines".equals(path.peek()) && path.size() >= 2
+                        && "class".equals(path.stream().skip(1).findFirst().orElse(null))) {
+                    total++;
+                    String hits = xml.getAttributeValue(null, "hits");
+                    if (hits == null || !hits.strip().matches("\\d{1,20}")) {
+                        throw SafeXml.problem(label, xml, "<line> hits is " + (hits == null ? "missing" : "'" + PythonRequirements.short40(hits)
+                                + "', not a count"));
+                    }
+                    if (!hits.strip().matches("0+")) {
+                        hit++;
+                    }
+                }
+                path.push(name);
+            } else if (e == XMLStreamConstants.END_ELEMENT && !path.isEmpty()) {
+                path.pop();
             }
-            return new Report(label, Format.COBERTURA, 0, -1, r);
-        } catch (NumberFormatException e) {
-            throw SafeXml.problem(label, xml, "line-rate '" + PythonRequirements.short40(rate) + "' is not a number");
         }
+        if (total == 0) {
+            throw new UnreadableFile(label + ": the report gives a rate without line counts (no lines-valid/lines-covered, no <line> "
+                    + "elements), so how much was measured is unknown");
+        }
+        return new Report(label, Format.COBERTURA, hit, total);
+    }
+
+    /** The next XML event; every 100,000 events, stops when the check's deadline interrupted it. */
+    private static int next(XMLStreamReader xml, String label, int events) throws UnreadableFile, javax.xml.stream.XMLStreamException {
+        if (events % 100_000 == 0 && Thread.currentThread().isInterrupted()) {
+            throw new UnreadableFile(label + ": reading was interrupted (deadline)");
+        }
+        return xml.next();
     }
 
     private static long number(XMLStreamReader xml, String label, String attribute) throws UnreadableFile {
@@ -139,7 +163,11 @@ final class CoverageReports {
         return Long.parseLong(v.strip());
     }
 
-    /** lcov tracefile: LF/LH summed over records ({@code DA} lines counted when a record has no LF). */
+    /**
+     * lcov tracefile: per record, the {@code DA} lines (one per instrumented line, the ground truth) when
+     * there are any, else its {@code LF}/{@code LH} summary; summed over records. A last record without
+     * {@code end_of_record} means the file was cut short: error.
+     */
     private static Report lcov(Path file, String label) throws UnreadableFile {
         long total = 0;
         long covered = 0;
@@ -148,11 +176,15 @@ final class CoverageReports {
         long lh = -1;
         long da = 0;
         long daHit = 0;
+        int openRecord = 0;
         try (LineReader in = new LineReader(open(file, label))) {
             String line;
             while ((line = in.next()) != null) {
                 if (in.lineNumber() % 10_000 == 0 && Thread.currentThread().isInterrupted()) {
                     throw new InterruptedIOException();
+                }
+                if (openRecord == 0 && (line.startsWith("SF:") || line.startsWith("DA:") || line.startsWith("LF:") || line.startsWith("LH:"))) {
+                    openRecord = in.lineNumber();
                 }
                 if (line.startsWith("LF:")) {
                     lf = count(line.substring(3), label, in.lineNumber());
@@ -172,8 +204,9 @@ final class CoverageReports {
                     }
                 } else if (line.equals("end_of_record")) {
                     records++;
-                    long t = lf >= 0 ? lf : da;
-                    long c = lf >= 0 ? Math.max(lh, 0) : daHit;
+                    boolean byDa = da > 0 || lf < 0;
+                    long t = byDa ? da : lf;
+                    long c = byDa ? daHit : Math.max(lh, 0);
                     if (c > t) {
                         throw UnreadableFile.at(label, in.lineNumber(), 1, "a record with more lines hit (" + c + ") than found (" + t + ")");
                     }
@@ -183,7 +216,11 @@ final class CoverageReports {
                     lh = -1;
                     da = 0;
                     daHit = 0;
+                    openRecord = 0;
                 }
+            }
+            if (openRecord > 0) {
+                throw UnreadableFile.at(label, openRecord, 1, "the record starting here has no end_of_record: the file is cut short");
             }
         } catch (InterruptedIOException e) {
             throw new UnreadableFile(label + ": reading was interrupted (deadline)");
@@ -193,7 +230,7 @@ final class CoverageReports {
         if (records == 0) {
             throw new UnreadableFile(label + ": no lcov record (end_of_record) in the file");
         }
-        return new Report(label, Format.LCOV, covered, total, 0);
+        return new Report(label, Format.LCOV, covered, total);
     }
 
     private static long count(String s, String label, int line) throws UnreadableFile {
@@ -265,10 +302,11 @@ final class CoverageReports {
             if (covered > total) {
                 throw new UnreadableFile(label + ": " + coveredKey + " " + covered + " exceeds " + totalKey + " " + total);
             }
-            return new Report(label, format, covered, total, 0);
+            return new Report(label, format, covered, total);
         }
-        if (pct >= 0 && pct <= 100) {
-            return new Report(label, format, 0, -1, pct / 100);
+        if (pct >= 0) {
+            throw new UnreadableFile(label + ": the report gives a rate (" + pctKey + ") without line counts (" + coveredKey + "/"
+                    + totalKey + "), so how much was measured is unknown");
         }
         throw new UnreadableFile(label + ": the totals name neither " + coveredKey + "/" + totalKey + " nor " + pctKey);
     }

@@ -13,12 +13,15 @@ import dev.airworthy.check.Severity;
 import dev.airworthy.checks.docker.Dockerfile;
 import dev.airworthy.checks.repo.RepoTree.RepoFile;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,18 +34,30 @@ import java.util.regex.Pattern;
         severity = Severity.MEDIUM,
         summary = """
                 Reads what the repository declares and judges how firmly each dependency is pinned. \
-                `requirements*.txt` (and `requirements/*.txt`): each requirement pinned with `==` or `===` \
-                (`==1.4.*` is a range); VCS references (also `-e`) at a commit SHA; archive URLs with a \
-                `--hash`; options, `-r`/`-c` includes and local paths are fine. `package.json` \
-                (`dependencies`, `devDependencies`, `optionalDependencies`; `peerDependencies` are ranges \
-                by design and left out): `*`, `latest`, `\"\"`, `x`, other dist-tags, and URLs or git \
-                references without a commit fail; ranges (`^`, `~`, `>=`, `1.x`, `||`) warn; exact versions, \
-                `workspace:`, `file:` and `link:` are fine. `pom.xml`: a dependency, plugin, extension or \
-                parent version that is a SNAPSHOT, a range (`[1.0,2.0)`) or `LATEST`/`RELEASE` fails, after \
+                `requirements*.txt` (and `requirements/*.txt`), and every file they include with `-r`/`-c` \
+                (`--requirement`, `--constraint`) whatever its name: includes are relative to the including \
+                file, each file is read once (cycles are fine), at most 10 includes deep; an include that \
+                leaves the repository or is missing makes the item `error` (what it pins cannot be judged), \
+                one that is a URL fails. Each requirement pinned with `==` or `===` (`==1.4.*` is a range); \
+                VCS references (also `-e`) at a commit SHA; archive URLs with a `--hash`; options, local \
+                paths and bare archive file names (`pkg-1.2.3-py3-none-any.whl`, the version is in the \
+                name) are fine; `--hash` continuation lines do not count towards the 8192-character line \
+                limit. `package.json` (`dependencies`, `devDependencies`, `optionalDependencies`, and the \
+                versions forced anywhere in the tree by npm `overrides`, Yarn `resolutions` and \
+                `pnpm.overrides`, nested entries included; `$name` references in overrides point at a \
+                judged dependency; `peerDependencies` are ranges by design and left out): `*`, `latest`, \
+                `\"\"`, `x`, `>=0`/`>=0.0.0` (unbounded above from zero), a `||` union with any such \
+                alternative (`1.2.3 || *`), other dist-tags, and URLs or git references without a commit \
+                fail; ranges (`^`, `~`, `>=1`, `1.x`, `||`) warn; exact versions, `workspace:`, `file:` and \
+                `link:` are fine; Yarn's `patch:<name>@<spec>#<file>` is judged by its inner spec. \
+                `pom.xml`: a dependency, plugin (and a plugin's own `<dependencies>`), extension or parent \
+                version that is a SNAPSHOT, a range (`[1.0,2.0)`) or `LATEST`/`RELEASE` fails, after \
                 resolving `${properties}` from the pom and its parents in the repository; artifacts built in \
-                the repository itself (a multi-module build's own modules) are not judged. Dockerfile \
-                `FROM` lines: as `docker.dockerfile` judges base images (a tag other than `latest`, or a \
-                digest). Skipped when the repository has none of these files.""",
+                the repository itself are not judged: a module is built here when its pom is reachable \
+                through `<modules>` from a root pom (one no other pom lists as a module) that is not in an \
+                example, sample, test, fixture or demo directory. Dockerfile `FROM` lines: as \
+                `docker.dockerfile` judges base images (a tag other than `latest`, or a digest). Skipped \
+                when the repository has none of these files.""",
         rationale = """
                 An unpinned dependency changes under a build that did not change: the next release of a \
                 library, a moved dist-tag or branch, or a republished SNAPSHOT reaches production without \
@@ -67,6 +82,13 @@ import java.util.regex.Pattern;
 public final class DepsPinnedCheck implements Check {
     private static final long MAX_REQUIREMENTS_BYTES = 2L * 1024 * 1024;
     private static final Set<String> NPM_SECTIONS = Set.of("dependencies", "devDependencies", "optionalDependencies");
+    /** Sections that force versions anywhere in the tree: npm overrides, Yarn resolutions, pnpm overrides. */
+    private static final Set<String> NPM_OVERRIDES = Set.of("overrides", "resolutions", "pnpm.overrides");
+    private static final int MAX_INCLUDE_DEPTH = 10;
+    /** Directories whose poms are examples or test projects, not modules of the build. */
+    private static final Set<String> NOT_BUILT_DIRS = Set.of(
+            "example", "examples", "sample", "samples", "test", "tests", "testdata", "test-data", "testing", "fixtures",
+            "fixture", "__fixtures__", "it", "demo", "demos");
     private static final Pattern PROPERTY = Pattern.compile("\\$\\{([^}]{1,200})}");
     private static final Pattern EXACT_RANGE = Pattern.compile("\\[[^,\\[\\]()]+]");
 
@@ -75,10 +97,7 @@ public final class DepsPinnedCheck implements Check {
         RepoTree tree = RepoTree.of(ctx);
         Outcome out = new Outcome();
         List<String> problems = new ArrayList<>();
-        int judged = 0;
-        for (RepoFile f : tree.filter(DepsPinnedCheck::isRequirementsFile)) {
-            judged += requirements(f, out, problems);
-        }
+        int judged = requirementsWithIncludes(tree, out, problems);
         for (RepoFile f : tree.named("package.json")) {
             judged += packageJson(f, out, problems);
         }
@@ -112,9 +131,60 @@ public final class DepsPinnedCheck implements Check {
                 || name.endsWith(".dockerfile") || name.endsWith(".containerfile");
     }
 
-    private static int requirements(RepoFile f, Outcome out, List<String> problems) {
+    /**
+     * Judges every requirements file, and every file they include with {@code -r}/{@code -c}
+     * whatever its name: relative to the including file, inside the repository, each file once,
+     * at most {@value #MAX_INCLUDE_DEPTH} includes deep.
+     */
+    private static int requirementsWithIncludes(RepoTree tree, Outcome out, List<String> problems) {
+        record Pending(RepoFile file, int depth) {
+        }
+        Deque<Pending> queue = new ArrayDeque<>();
+        Set<String> seen = new HashSet<>();
+        for (RepoFile f : tree.filter(DepsPinnedCheck::isRequirementsFile)) {
+            queue.add(new Pending(f, 0));
+            seen.add(f.path());
+        }
+        int judged = 0;
+        while (!queue.isEmpty()) {
+            Pending next = queue.poll();
+            RepoFile f = next.file();
+            String text;
+            try {
+                text = FileText.read(f.absolute(), f.path(), MAX_REQUIREMENTS_BYTES);
+            } catch (UnreadableFile e) {
+                problems.add(e.getMessage());
+                continue;
+            }
+            judged += requirements(f, text, out, problems);
+            for (PythonRequirements.Include inc : PythonRequirements.includes(text)) {
+                String where = f.path() + ":" + inc.line() + ": " + inc.option() + " " + PythonRequirements.userinfoMasked(inc.target());
+                if (inc.target().contains("://")) {
+                    out.finding(Finding.fail("repo.deps-pinned.python", where + " includes a URL: its content can change")
+                            .at(f.path(), inc.line()));
+                    continue;
+                }
+                String rel = f.dir().isEmpty() ? inc.target() : f.dir() + "/" + inc.target();
+                if (!RepoTree.pathsLeavingRoot("-r", List.of(rel)).isEmpty() || inc.target().startsWith("/")) {
+                    problems.add(where + ": leaves the repository, so what it pins cannot be judged");
+                    continue;
+                }
+                Optional<RepoFile> included = tree.explicit(rel);
+                if (included.isEmpty()) {
+                    problems.add(where + ": not found in the repository");
+                } else if (next.depth() >= MAX_INCLUDE_DEPTH) {
+                    problems.add(where + ": includes nested deeper than " + MAX_INCLUDE_DEPTH);
+                } else if (seen.add(included.get().path())) {
+                    queue.add(new Pending(included.get(), next.depth() + 1));
+                }
+            }
+        }
+        return judged;
+    }
+
+    private static int requirements(RepoFile f, String text, Outcome out, List<String> problems) {
         try {
-            List<PythonRequirements.Requirement> reqs = PythonRequirements.judge(FileText.read(f.absolute(), f.path(), MAX_REQUIREMENTS_BYTES), f.path());
+            List<PythonRequirements.Requirement> reqs = PythonRequirements.judge(text, f.path());
             int unpinned = 0;
             for (PythonRequirements.Requirement r : reqs) {
                 if (r.unpinned() != null) {
@@ -133,7 +203,7 @@ public final class DepsPinnedCheck implements Check {
     private static int packageJson(RepoFile f, Outcome out, List<String> problems) {
         ManifestJson json;
         try {
-            json = ManifestJson.read(f.absolute(), f.path(), NPM_SECTIONS, Set.of());
+            json = ManifestJson.read(f.absolute(), f.path(), NPM_SECTIONS, Set.of(), NPM_OVERRIDES);
         } catch (UnreadableFile e) {
             problems.add(e.getMessage());
             return 0;
@@ -142,11 +212,14 @@ public final class DepsPinnedCheck implements Check {
         int exact = 0;
         int local = 0;
         int ranges = 0;
-        for (String section : List.of("dependencies", "devDependencies", "optionalDependencies")) {
+        for (String section : List.of("dependencies", "devDependencies", "optionalDependencies", "overrides", "resolutions",
+                "pnpm.overrides")) {
             for (ManifestJson.Entry e : json.entries(section)) {
                 total++;
-                NpmSpec.Verdict v = NpmSpec.judge(e.value());
-                String where = f.path() + ":" + e.line() + ": " + section + "." + e.key() + " ";
+                // "$name" in overrides refers to the version of a direct dependency, which is judged itself.
+                NpmSpec.Verdict v = e.value() != null && e.value().startsWith("$") && NPM_OVERRIDES.contains(section)
+                        ? new NpmSpec.Verdict(NpmSpec.Pin.LOCAL, null) : NpmSpec.judge(e.value());
+                String where = f.path() + ":" + e.line() + ": " + section + (NPM_OVERRIDES.contains(section) ? " " : ".") + e.key() + " ";
                 switch (v.pin()) {
                     case EXACT -> exact++;
                     case LOCAL -> local++;
@@ -176,9 +249,14 @@ public final class DepsPinnedCheck implements Check {
             }
         }
         Map<String, PomFile> modules = new HashMap<>();
+        Map<String, PomFile> built = new HashMap<>();
+        Set<PomFile> reactor = reactor(poms);
         for (PomFile p : poms) {
             if (p.effectiveGroupId() != null && p.artifactId() != null) {
                 modules.put(p.effectiveGroupId() + ":" + p.artifactId(), p);
+                if (reactor.contains(p)) {
+                    built.put(p.effectiveGroupId() + ":" + p.artifactId(), p);
+                }
             }
         }
         int judged = 0;
@@ -188,7 +266,7 @@ public final class DepsPinnedCheck implements Check {
             int fine = 0;
             for (PomFile.Ref ref : p.refs()) {
                 String group = resolve(ref.groupId(), p, modules);
-                if (group != null && modules.containsKey(group + ":" + ref.artifactId())) {
+                if (group != null && built.containsKey(group + ":" + ref.artifactId())) {
                     own++;
                     continue;
                 }
@@ -214,6 +292,57 @@ public final class DepsPinnedCheck implements Check {
             }
         }
         return judged;
+    }
+
+    /**
+     * The poms a build of the repository builds: those reachable through {@code <modules>} from a root
+     * (a pom no other pom lists as a module) that is not in an example, sample, test or fixture directory.
+     */
+    static Set<PomFile> reactor(List<PomFile> poms) {
+        Map<String, PomFile> byPath = new HashMap<>();
+        for (PomFile p : poms) {
+            byPath.put(p.file(), p);
+        }
+        Map<PomFile, List<PomFile>> children = new HashMap<>();
+        Set<PomFile> listed = new HashSet<>();
+        for (PomFile p : poms) {
+            String dir = p.file().contains("/") ? p.file().substring(0, p.file().lastIndexOf('/')) : "";
+            List<PomFile> kids = new ArrayList<>();
+            for (String m : p.modules()) {
+                String rel = (dir.isEmpty() ? "" : dir + "/") + m.strip();
+                String path = rel.endsWith(".xml") ? rel : rel + "/pom.xml";
+                PomFile child = byPath.get(java.nio.file.Path.of(path).normalize().toString().replace('\\', '/'));
+                if (child != null) {
+                    kids.add(child);
+                    listed.add(child);
+                }
+            }
+            children.put(p, kids);
+        }
+        Set<PomFile> out = new HashSet<>();
+        Deque<PomFile> queue = new ArrayDeque<>();
+        for (PomFile p : poms) {
+            if (!listed.contains(p) && !underNotBuiltDir(p.file())) {
+                queue.add(p);
+            }
+        }
+        while (!queue.isEmpty()) {
+            PomFile p = queue.poll();
+            if (out.add(p)) {
+                queue.addAll(children.getOrDefault(p, List.of()));
+            }
+        }
+        return out;
+    }
+
+    private static boolean underNotBuiltDir(String path) {
+        String[] parts = path.toLowerCase(Locale.ROOT).split("/");
+        for (int i = 0; i < parts.length - 1; i++) {
+            if (NOT_BUILT_DIRS.contains(parts[i])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Why a Maven version is not pinned, or null when it names one release. */

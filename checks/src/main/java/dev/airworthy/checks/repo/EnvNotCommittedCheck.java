@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.FileTreeIterator;
@@ -33,15 +34,27 @@ import org.eclipse.jgit.treewalk.filter.PathFilterGroup;
         category = Category.REPOSITORY,
         severity = Severity.HIGH,
         summary = """
-                No real env file is in the repository: `.env`, `.env.local`, `.env.production`, \
-                `.env.staging.local`, `production.env` and the like, at any depth (vendored directories \
-                left out). Templates meant to be committed are fine: names with an `example`, `sample`, \
-                `template`, `tmpl`, `tpl`, `dist`, `defaults` or `schema` part, and dotenv-vault's encrypted \
-                `.env.vault`. Fails for each env file git tracks (it is in the index, so in the next commit \
-                if not already in history), and for each one present in the work tree and not ignored by \
-                git (the next `git add .` commits it). Ignore rules are git's own: `.gitignore` files up to \
-                the work tree's root, `.git/info/exclude` and `core.excludesFile`. Outside a git work tree \
-                only presence can be judged, and the evidence says so.""",
+                No real env file is in the repository, at any depth. Env names, compared without case and \
+                split into parts on dots: `.env`, `.env.<anything>`, `.env-<anything>`, `.env_<anything>`, \
+                direnv's `.envrc` and `.envrc.<anything>` (a \
+                `.envrc` in the work tree that assigns no variable, only direnv commands such as `use flake`, \
+                is a script and not judged); any name with a later part exactly `env` \
+                (`production.env`, `prod.env.local`, `secrets.env.json`) unless its last part is a source or \
+                documentation extension (`app.env.ts`, `ts`, `js`, `py`, `md`, ...); and `env.<environment>` \
+                where the environment is one of local, dev, development, prod, production, staging, stage, \
+                test, testing, qa, uat, preprod, live, secret(s) (`env.production`, not `env.ts`). So \
+                `environment.ts`, `vite-env.d.ts` and `.environment` are not env files. Templates meant to be \
+                committed are fine: a name with an `example`, `sample`, `template`, `tmpl`, `tpl`, `dist`, \
+                `defaults` or `schema` part (split on dots, dashes and underscores), and dotenv-vault's \
+                encrypted `.env.vault`. Fails for each env file git tracks (it is in the index, so in the next \
+                commit if not already in history), in any directory: a tracked `vendor/.env` is the \
+                repository's own; and for each one present in the work tree and not ignored by git (the \
+                next `git add .` commits it; vendored directories are not walked). Ignore rules are git's \
+                own: `.gitignore` files up to the work tree's root, `.git/info/exclude` and \
+                `core.excludesFile`. When a git directory is found but its index cannot be read (JGit does \
+                not read split or sparse indexes), `git ls-files` is asked instead when the `git` binary is \
+                installed (30 s at most); failing that the item is `error` ("git index unreadable: ..."), \
+                never a pass. Outside a git work tree only presence can be judged, and the evidence says so.""",
         rationale = """
                 Env files hold the credentials of real environments: database passwords, API keys, \
                 signing secrets. Once committed they are in every clone, fork and CI cache, and in history \
@@ -64,38 +77,96 @@ public final class EnvNotCommittedCheck implements Check {
     private static final Set<String> TEMPLATE_PARTS = Set.of(
             "example", "examples", "sample", "samples", "template", "templates", "tmpl", "tpl", "dist", "defaults", "default",
             "schema", "vault");
+    /** Environment names that make {@code env.<name>} an env file ({@code env.production}, not {@code env.ts}). */
+    private static final Set<String> ENVIRONMENT_NAMES = Set.of(
+            "local", "dev", "development", "prod", "production", "staging", "stage", "test", "testing", "qa", "uat",
+            "preprod", "live", "secret", "secrets");
+    /** Last name parts of source code and documentation: {@code app.env.ts} is a module, not an env file. */
+    private static final Set<String> CODE_EXTENSIONS = Set.of(
+            "ts", "tsx", "js", "jsx", "mjs", "cjs", "py", "rb", "go", "java", "kt", "rs", "php", "cs", "md", "rst", "html");
 
     /**
-     * True for the name of a real env file: {@code .env}, {@code .env.<anything>} and {@code <name>.env},
-     * unless a part of the name marks it as a template ({@code .env.example}, {@code .env.local.sample},
-     * {@code example.env}).
+     * True for a name shaped like an env file, template or not: {@code .env}, {@code .env.*},
+     * {@code .env-*}, {@code .env_*}, {@code .envrc}, {@code .envrc.*}; a name with a part exactly
+     * {@code env} after its first ({@code production.env}, {@code prod.env.local}, {@code secrets.env.json}),
+     * unless it ends in a source or documentation extension; {@code env.<environment>} ({@code env.production}).
+     * Parts are split on dots, so {@code environment.ts} and {@code vite-env.d.ts} are not env names.
      */
-    static boolean isEnvFileName(String name) {
+    static boolean isEnvLikeName(String name) {
         String n = name.toLowerCase(Locale.ROOT);
-        List<String> parts;
-        if (n.equals(".env")) {
-            return true;
-        } else if (n.startsWith(".env.")) {
-            parts = List.of(n.substring(5).split("[.]"));
-        } else if (n.endsWith(".env") && n.length() > 4 && !n.startsWith(".")) {
-            parts = List.of(n.substring(0, n.length() - 4).split("[._-]"));
-        } else {
+        String[] parts = n.split("[.]", -1);
+        if (n.startsWith(".")) {
+            String first = parts[1];
+            return first.equals("env") || first.equals("envrc") || first.startsWith("env-") || first.startsWith("env_");
+        }
+        if (parts.length < 2) {
             return false;
         }
-        return parts.stream().noneMatch(p -> p.isEmpty() || TEMPLATE_PARTS.contains(p));
+        if (parts[0].equals("env")) {
+            return ENVIRONMENT_NAMES.contains(parts[1]);
+        }
+        for (int i = 1; i < parts.length; i++) {
+            if (parts[i].equals("env")) {
+                return i == parts.length - 1 || !CODE_EXTENSIONS.contains(parts[parts.length - 1]);
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True for the name of a real env file: {@link #isEnvLikeName env-shaped}, and no part of it (split
+     * on dots, dashes and underscores) marks it as a template ({@code .env.example}, {@code .env.local.sample},
+     * {@code example.env}, {@code .env-template}). An empty part ({@code .env.production.}) exempts nothing.
+     */
+    static boolean isEnvFileName(String name) {
+        if (!isEnvLikeName(name)) {
+            return false;
+        }
+        String n = name.toLowerCase(Locale.ROOT);
+        String rest = n.startsWith(".") ? n.substring(1) : n;
+        List<String> parts = List.of(rest.split("[._-]", -1));
+        return parts.stream().noneMatch(TEMPLATE_PARTS::contains);
+    }
+
+    private static final Pattern ASSIGNMENT = Pattern.compile("^\\s{0,64}(?:export\\s{1,16})?[A-Za-z_][A-Za-z0-9_]{0,255}=");
+    private static final long MAX_ENVRC_BYTES = 64 * 1024;
+
+    /**
+     * True for a direnv {@code .envrc} in the work tree that sets no variable ({@code use flake},
+     * {@code layout python}, {@code dotenv_if_exists}): it is a script meant to be committed. One that
+     * assigns anything, cannot be read, or is not in the work tree counts as an env file.
+     */
+    static boolean direnvCommandsOnly(Path root, String path) {
+        if (!path.substring(path.lastIndexOf('/') + 1).equalsIgnoreCase(".envrc")) {
+            return false;
+        }
+        try {
+            String text = FileText.read(root.resolve(path), path, MAX_ENVRC_BYTES);
+            return text.lines().noneMatch(l -> ASSIGNMENT.matcher(l).find());
+        } catch (UnreadableFile e) {
+            return false;
+        }
     }
 
     @Override
     public CheckResult run(CheckContext ctx) throws IOException {
         RepoTree tree = RepoTree.of(ctx);
         Outcome out = new Outcome();
-        Optional<Set<String>> index = tree.tracked();
+        Optional<Set<String>> index;
+        String indexProblem = null;
+        try {
+            index = tree.tracked();
+        } catch (UnreadableFile e) {
+            index = Optional.empty();
+            indexProblem = e.getMessage();
+        }
         Set<String> judged = new TreeSet<>();
         List<String> templates = new ArrayList<>();
         if (index.isPresent()) {
             for (String path : new TreeSet<>(index.get())) {
                 String name = path.substring(path.lastIndexOf('/') + 1);
-                if (isEnvFileName(name) && !vendored(path)) {
+                // Tracked paths are the repository's whatever their directory is called, vendor/ included.
+                if (isEnvFileName(name) && !direnvCommandsOnly(tree.root(), path)) {
                     judged.add(path);
                     out.finding(Finding.fail("repo.env-not-committed.tracked",
                             path + " is tracked by git: it is committed, or will be with the next commit").at(path, null));
@@ -104,15 +175,16 @@ public final class EnvNotCommittedCheck implements Check {
         }
         List<String> untracked = new ArrayList<>();
         for (RepoFile f : tree.files()) {
-            if (isEnvFileName(f.name())) {
+            if (isEnvFileName(f.name()) && !direnvCommandsOnly(tree.root(), f.path())) {
                 if (!judged.contains(f.path())) {
                     untracked.add(f.path());
                 }
-            } else if (f.name().toLowerCase(Locale.ROOT).startsWith(".env.") || f.name().toLowerCase(Locale.ROOT).endsWith(".env")) {
+            } else if (isEnvLikeName(f.name())) {
                 templates.add(f.path());
             }
         }
-        Set<String> ignoredByGit = index.isPresent() ? ignoredByGit(tree.root(), untracked) : Set.of();
+        // git's ignore rules do not need the index: they still apply when it could not be read.
+        Set<String> ignoredByGit = index.isPresent() || indexProblem != null ? ignoredByGit(tree.root(), untracked) : Set.of();
         for (String path : untracked) {
             if (ignoredByGit.contains(path)) {
                 out.evidence(path + ": present, ignored by git");
@@ -121,7 +193,9 @@ public final class EnvNotCommittedCheck implements Check {
                         + " is in the work tree and not ignored by git: the next git add commits it").at(path, null));
             }
         }
-        if (index.isPresent()) {
+        if (indexProblem != null) {
+            out.evidence("git directory found but its index could not be read: tracking unknown; presence judged");
+        } else if (index.isPresent()) {
             out.evidence("git index read: " + index.get().size() + " tracked files under the repository, "
                     + judged.size() + " of them env files");
         } else {
@@ -131,17 +205,11 @@ public final class EnvNotCommittedCheck implements Check {
             out.evidence("templates, not judged as env files: " + String.join(", ", templates.subList(0, Math.min(10, templates.size())))
                     + (templates.size() > 10 ? ", ..." : ""));
         }
+        if (indexProblem != null) {
+            return out.error(indexProblem);
+        }
         return out.result(index.isPresent() ? "no env file committed or exposed"
                 : "no env file present outside .gitignore (not a git work tree: tracking not checked)");
-    }
-
-    private static boolean vendored(String path) {
-        for (String part : path.split("/")) {
-            if (RepoTree.SKIPPED_DIRS.contains(part)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

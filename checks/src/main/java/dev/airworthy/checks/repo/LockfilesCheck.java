@@ -1,5 +1,9 @@
 package dev.airworthy.checks.repo;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.google.auto.service.AutoService;
 import dev.airworthy.check.Category;
 import dev.airworthy.check.Check;
@@ -24,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -44,7 +49,14 @@ import java.util.stream.Collectors;
                 workspaces); `Gemfile` → `Gemfile.lock`; `composer.json` → `composer.lock`. Only manifests \
                 that declare dependencies count (a `pyproject.toml` with only tool settings, a \
                 `package.json` with only scripts). A lockfile that exists but is ignored by git fails too: \
-                it is not in the repository. Skipped when no manifest declares dependencies.""",
+                it is not in the repository; in a git work tree the lockfile must also be tracked (in the \
+                index), an untracked one fails (`repo.lockfiles.untracked`). A lockfile that locks nothing \
+                fails (`repo.lockfiles.empty`): empty or whitespace only (a blank `go.sum` for a `go.mod` with \
+                requires), comments only, or a `package-lock.json`/`npm-shrinkwrap.json`, `composer.lock` or \
+                `Pipfile.lock` listing no package (`{}`). A pnpm workspace without a root `package.json` is \
+                judged at its `pnpm-workspace.yaml`. When the repository is in a git work tree whose index \
+                cannot be read, the item is `error` (see repo.env-not-committed). Skipped when no manifest \
+                declares dependencies.""",
         rationale = """
                 Without a lockfile every install resolves version ranges again: a build next month gets \
                 different transitive dependencies than the one that was tested, including a compromised \
@@ -131,12 +143,14 @@ public final class LockfilesCheck implements Check {
                 problems.add(e.getMessage());
             }
         }
-        // pnpm declares its workspace in a file of its own: the package.json beside it roots the workspace.
+        // pnpm declares its workspace in a file of its own: the package.json beside it roots the workspace,
+        // and without one the workspace file itself is judged, so that its members are not left unjudged.
         for (Workspace w : workspaces) {
             String rootManifest = join(w.dir(), "package.json");
-            if (w.declaredIn().endsWith("pnpm-workspace.yaml") && byPath.containsKey(rootManifest)
+            if (w.declaredIn().endsWith("pnpm-workspace.yaml")
                     && manifests.stream().noneMatch(m -> m.file().path().equals(rootManifest))) {
-                manifests.add(new Manifest(byPath.get(rootManifest), Family.NPM));
+                RepoFile root = byPath.getOrDefault(rootManifest, byPath.get(w.declaredIn()));
+                manifests.add(new Manifest(root, Family.NPM));
                 without.remove(rootManifest);
             }
         }
@@ -148,9 +162,19 @@ public final class LockfilesCheck implements Check {
             out.evidence(without.stream().map(p -> p + ": declares no dependencies").toList());
             return out.skipped("no manifest declares dependencies: " + String.join(", ", without));
         }
-        Set<String> tracked = tree.tracked().orElse(Set.of());
+        Optional<Set<String>> tracked;
+        try {
+            tracked = tree.tracked();
+        } catch (UnreadableFile e) {
+            tracked = Optional.empty();
+            problems.add(e.getMessage());
+        }
         for (Manifest m : manifests) {
-            judge(m, tree.root(), byPath, tracked, workspaces, out);
+            try {
+                judge(m, tree.root(), byPath, tracked, workspaces, out);
+            } catch (UnreadableFile e) {
+                problems.add(e.getMessage());
+            }
         }
         for (String p : without) {
             out.evidence(p + ": declares no dependencies; nothing to lock");
@@ -162,26 +186,21 @@ public final class LockfilesCheck implements Check {
                 : "all " + manifests.size() + " manifests have their lockfiles");
     }
 
-    private static void judge(Manifest m, Path root, Map<String, RepoFile> byPath, Set<String> tracked,
-            List<Workspace> workspaces, Outcome out) {
+    private static void judge(Manifest m, Path root, Map<String, RepoFile> byPath, Optional<Set<String>> tracked,
+            List<Workspace> workspaces, Outcome out) throws UnreadableFile {
         String dir = m.file().dir();
         List<String> locks = m.family().locks;
         for (String lock : locks) {
             RepoFile l = byPath.get(join(dir, lock));
             if (l != null) {
-                if (l.size() == 0) {
-                    out.finding(Finding.fail("repo.lockfiles.missing", m.file().path() + ": its lockfile " + l.path() + " is empty")
-                            .at(m.file().path(), null));
-                } else {
-                    out.evidence(m.file().path() + ": " + l.path());
-                }
+                judgeLock(m, l, tracked, m.file().path() + ": " + l.path(), out);
                 return;
             }
         }
         if (m.family() == Family.PYPROJECT) {
             String compiled = pipCompiled(dir, byPath);
             if (compiled != null) {
-                out.evidence(m.file().path() + ": " + compiled + " (pip-compile output)");
+                judgeLock(m, byPath.get(compiled), tracked, m.file().path() + ": " + compiled + " (pip-compile output)", out);
                 return;
             }
         }
@@ -193,7 +212,7 @@ public final class LockfilesCheck implements Check {
             for (String lock : ws.locks()) {
                 RepoFile l = byPath.get(join(ws.dir(), lock));
                 if (l != null && l.size() > 0) {
-                    out.evidence(m.file().path() + ": member of the workspace of " + ws.declaredIn() + ", locked by " + l.path());
+                    judgeLock(m, l, tracked, m.file().path() + ": member of the workspace of " + ws.declaredIn() + ", locked by " + l.path(), out);
                     return;
                 }
             }
@@ -206,8 +225,9 @@ public final class LockfilesCheck implements Check {
         for (String lock : locks) {
             String path = join(dir, lock);
             if (Files.isRegularFile(root.resolve(path), LinkOption.NOFOLLOW_LINKS)) {
-                if (tracked.contains(path)) {
-                    out.evidence(m.file().path() + ": " + path + " (tracked, although a .gitignore rule matches it)");
+                if (tracked.orElse(Set.of()).contains(path)) {
+                    judgeLock(m, new RepoFile(path, root.resolve(path), sizeOf(root.resolve(path))), tracked,
+                            m.file().path() + ": " + path + " (tracked, although a .gitignore rule matches it)", out);
                     return;
                 }
                 out.finding(Finding.fail("repo.lockfiles.ignored", m.file().path() + ": its lockfile " + path
@@ -217,6 +237,98 @@ public final class LockfilesCheck implements Check {
         }
         out.finding(Finding.fail("repo.lockfiles.missing", m.file().path() + " declares dependencies but has no lockfile ("
                 + String.join(", ", locks) + ")").at(m.file().path(), null));
+    }
+
+    /** A lockfile found for {@code m}: it must hold something and, in a git work tree, be tracked. */
+    private static void judgeLock(Manifest m, RepoFile l, Optional<Set<String>> tracked, String evidence, Outcome out)
+            throws UnreadableFile {
+        String empty = emptiness(l);
+        if (empty != null) {
+            out.finding(Finding.fail("repo.lockfiles.empty", m.file().path() + ": its lockfile " + l.path() + " " + empty)
+                    .at(m.file().path(), null));
+        } else if (tracked.isPresent() && !tracked.get().contains(l.path())) {
+            out.finding(Finding.fail("repo.lockfiles.untracked", m.file().path() + ": its lockfile " + l.path()
+                    + " is not tracked by git, so it is not in the repository (git add it)").at(m.file().path(), null));
+        } else {
+            out.evidence(evidence);
+        }
+    }
+
+    /** Lockfiles larger than this hold entries; smaller ones are read to see whether they list any package. */
+    private static final long MAX_LOCK_READ_BYTES = 4L * 1024 * 1024;
+    private static final JsonFactory JSON = new JsonFactory();
+    /** The JSON lockfiles whose package lists can be counted, with the fields that hold packages. */
+    private static final Map<String, Set<String>> JSON_LOCK_PACKAGES = Map.of(
+            "package-lock.json", Set.of("packages", "dependencies"),
+            "npm-shrinkwrap.json", Set.of("packages", "dependencies"),
+            "composer.lock", Set.of("packages", "packages-dev"),
+            "Pipfile.lock", Set.of("default", "develop"));
+
+    /**
+     * Why a lockfile locks nothing (empty, whitespace or comments only, a JSON lock listing no package),
+     * or null when it has content. A lockfile too large to read cheaply has content.
+     */
+    static String emptiness(RepoFile l) throws UnreadableFile {
+        if (l.size() == 0) {
+            return "is empty";
+        }
+        if (l.size() > MAX_LOCK_READ_BYTES || l.name().equals("bun.lockb")) {
+            return null;
+        }
+        String text = FileText.read(l.absolute(), l.path(), MAX_LOCK_READ_BYTES);
+        if (text.isBlank()) {
+            return "is empty (whitespace only)";
+        }
+        Set<String> fields = JSON_LOCK_PACKAGES.get(l.name());
+        if (fields != null) {
+            return countJsonPackages(text, l.path(), fields) == 0 ? "lists no package (" + String.join(", ", fields) + " empty)" : null;
+        }
+        boolean onlyComments = text.lines().map(String::strip).allMatch(s -> s.isEmpty() || s.startsWith("#") || s.startsWith("//"));
+        return onlyComments ? "holds only comments" : null;
+    }
+
+    /** Entries of the top-level {@code fields} (objects or arrays); npm's root package {@code ""} is not one. */
+    private static int countJsonPackages(String text, String label, Set<String> fields) throws UnreadableFile {
+        int count = 0;
+        try (JsonParser p = JSON.createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new UnreadableFile(label + ": not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                if (fields.contains(field) && (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY)) {
+                    JsonToken t;
+                    while ((t = p.nextToken()) != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY && t != null) {
+                        if (t == JsonToken.FIELD_NAME) {
+                            String key = p.currentName();
+                            p.nextToken();
+                            if (!key.isEmpty()) {
+                                count++;
+                            }
+                        } else {
+                            count++;
+                        }
+                        p.skipChildren();
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw ManifestJson.at(label, e.getLocation(), e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UnreadableFile(label + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+        return count;
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /**

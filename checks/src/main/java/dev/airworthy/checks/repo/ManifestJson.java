@@ -34,6 +34,16 @@ record ManifestJson(String file, Map<String, List<Entry>> objects, Map<String, L
      * arrays, or objects holding one under {@code packages}, as Yarn 1 writes {@code workspaces}).
      */
     static ManifestJson read(Path file, String label, Set<String> objectFields, Set<String> listFields) throws UnreadableFile {
+        return read(file, label, objectFields, listFields, Set.of());
+    }
+
+    /**
+     * Also reads {@code nestedFields}, objects whose string leaves are versions at any depth (npm
+     * {@code overrides}, Yarn {@code resolutions}, or one level down such as {@code pnpm.overrides}),
+     * as entries keyed by their path joined with {@code " > "}.
+     */
+    static ManifestJson read(Path file, String label, Set<String> objectFields, Set<String> listFields, Set<String> nestedFields)
+            throws UnreadableFile {
         String text = FileText.read(file, label, MAX_BYTES);
         Map<String, List<Entry>> objects = new LinkedHashMap<>();
         Map<String, List<String>> lists = new LinkedHashMap<>();
@@ -44,7 +54,22 @@ record ManifestJson(String file, Map<String, List<Entry>> objects, Map<String, L
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
-                if (objectFields.contains(field) && value == JsonToken.START_OBJECT) {
+                if (nestedFields.contains(field) && value == JsonToken.START_OBJECT) {
+                    List<Entry> leaves = new ArrayList<>();
+                    leaves(p, "", leaves, 0, label);
+                    objects.put(field, leaves);
+                } else if (value == JsonToken.START_OBJECT && nestedFields.stream().anyMatch(n -> n.startsWith(field + "."))) {
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String sub = field + "." + p.currentName();
+                        if (p.nextToken() == JsonToken.START_OBJECT && nestedFields.contains(sub)) {
+                            List<Entry> leaves = new ArrayList<>();
+                            leaves(p, "", leaves, 0, label);
+                            objects.put(sub, leaves);
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                } else if (objectFields.contains(field) && value == JsonToken.START_OBJECT) {
                     objects.put(field, entries(p));
                 } else if (listFields.contains(field) && value == JsonToken.START_ARRAY) {
                     lists.put(field, strings(p));
@@ -77,6 +102,26 @@ record ManifestJson(String file, Map<String, List<Entry>> objects, Map<String, L
         return out;
     }
 
+    private static final int MAX_NESTING = 32;
+
+    /** The string (or other scalar) leaves of the object the parser is in, keyed by their path. */
+    private static void leaves(JsonParser p, String prefix, List<Entry> out, int depth, String label) throws IOException, UnreadableFile {
+        if (depth > MAX_NESTING) {
+            throw at(label, p.currentTokenLocation(), "objects nested deeper than " + MAX_NESTING);
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = prefix.isEmpty() ? p.currentName() : prefix + " > " + p.currentName();
+            int line = p.currentTokenLocation().getLineNr();
+            JsonToken v = p.nextToken();
+            if (v == JsonToken.START_OBJECT) {
+                leaves(p, key, out, depth + 1, label);
+            } else {
+                out.add(new Entry(key, v == JsonToken.VALUE_STRING ? p.getText() : null, line));
+                p.skipChildren();
+            }
+        }
+    }
+
     private static List<String> strings(JsonParser p) throws IOException {
         List<String> out = new ArrayList<>();
         JsonToken t;
@@ -102,7 +147,7 @@ record ManifestJson(String file, Map<String, List<Entry>> objects, Map<String, L
         return out;
     }
 
-    private static UnreadableFile at(String label, JsonLocation loc, String problem) {
+    static UnreadableFile at(String label, JsonLocation loc, String problem) {
         String msg = problem == null ? "not valid JSON" : problem.lines().findFirst().orElse("not valid JSON").strip();
         if (loc == null || loc.getLineNr() < 1) {
             return new UnreadableFile(label + ": " + msg);

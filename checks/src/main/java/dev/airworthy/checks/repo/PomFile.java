@@ -13,10 +13,11 @@ import javax.xml.stream.XMLStreamReader;
 /**
  * The parts of a Maven pom.xml that say which versions a build pulls: its coordinates, its parent,
  * its {@code <properties>}, and the {@code <version>} of every dependency, plugin, extension and
- * the parent, each with its line. Plugin {@code <configuration>} blocks are free-form and skipped.
+ * the parent, each with its line (a plugin's own {@code <dependencies>} included), and the
+ * {@code <modules>} it aggregates (profiles' too). Plugin {@code <configuration>} blocks are free-form and skipped.
  */
 record PomFile(String file, String groupId, String artifactId, String version, Ref parent, Map<String, String> properties,
-        List<Ref> refs) {
+        List<Ref> refs, List<String> modules) {
     private static final long MAX_BYTES = 16L * 1024 * 1024;
     private static final int MAX_DEPTH = 128;
 
@@ -45,6 +46,10 @@ record PomFile(String file, String groupId, String artifactId, String version, R
         // The artifact element being read (dependency, plugin, extension, parent) and its children.
         Map<String, String> current = null;
         int currentDepth = -1;
+        // The plugin whose <dependencies> are being read, while one of them is current.
+        Map<String, String> outer = null;
+        int outerDepth = -1;
+        List<String> modules = new ArrayList<>();
         int versionLine = 0;
         int skipDepth = -1;
         StringBuilder text = new StringBuilder();
@@ -73,6 +78,13 @@ record PomFile(String file, String groupId, String artifactId, String version, R
                         || (name.equals("parent") && path.size() == 2))) {
                     current = new HashMap<>();
                     current.put("#kind", name);
+                    currentDepth = path.size();
+                } else if (current != null && outer == null && name.equals("dependency") && "plugin".equals(current.get("#kind"))
+                        && path.size() == currentDepth + 2) {
+                    outer = current;
+                    outerDepth = currentDepth;
+                    current = new HashMap<>();
+                    current.put("#kind", "plugin dependency");
                     currentDepth = path.size();
                 } else if (current != null && path.size() == currentDepth + 1 && name.equals("version")) {
                     versionLine = xml.getLocation().getLineNumber();
@@ -111,7 +123,11 @@ record PomFile(String file, String groupId, String artifactId, String version, R
                     if (ref.version() != null && ref.artifactId() != null) {
                         refs.add(ref);
                     }
-                    current = null;
+                    current = outer;
+                    currentDepth = outerDepth;
+                    outer = null;
+                } else if (current == null && name.equals("module") && "modules".equals(path.peek())) {
+                    modules.add(value);
                 } else if (depth == 2 && path.size() == 1) {
                     switch (name) {
                         case "groupId" -> own[0] = value;
@@ -125,6 +141,6 @@ record PomFile(String file, String groupId, String artifactId, String version, R
                 }
             }
         }
-        return new PomFile(label, own[0], own[1], own[2], parent, Map.copyOf(properties), List.copyOf(refs));
+        return new PomFile(label, own[0], own[1], own[2], parent, Map.copyOf(properties), List.copyOf(refs), List.copyOf(modules));
     }
 }

@@ -1,5 +1,6 @@
 package dev.airworthy.checks.repo;
 
+import dev.airworthy.checks.secrets.SecretValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,9 +16,35 @@ final class PythonRequirements {
     static final int MAX_LINE = 8192;
     private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._+!-]{1,128}");
+    /** A bare archive file name such as {@code pkg-1.2.3-py3-none-any.whl}: a local file, its version in its name. */
+    private static final Pattern LOCAL_ARCHIVE = Pattern.compile("[A-Za-z0-9_.+!-]{1,255}\\.(?:whl|tar\\.gz|tar\\.bz2|zip)");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,198}[A-Za-z0-9])?");
 
     private PythonRequirements() {
+    }
+
+    /** A {@code -r}/{@code -c} line: the option as written and the file it names. */
+    record Include(int line, String option, String target) {
+    }
+
+    private static final Pattern INCLUDE = Pattern.compile(
+            "(-r|-c|--requirement|--constraint)(?:\\s{0,64}=\\s{0,64}|\\s{1,64}|(?<=^-[rc]))(\\S{1,4096})");
+
+    /** The files a requirements file includes with {@code -r}, {@code -c} and their long forms. */
+    static List<Include> includes(String text) {
+        List<Include> out = new ArrayList<>();
+        String[] lines = text.split("\r?\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String l = stripComment(lines[i]).strip();
+            if (l.length() > MAX_LINE) {
+                continue;
+            }
+            java.util.regex.Matcher m = INCLUDE.matcher(l);
+            if (m.matches()) {
+                out.add(new Include(i + 1, m.group(1), m.group(2)));
+            }
+        }
+        return out;
     }
 
     /** The verdict on one requirement: {@code unpinned} holds why it is not pinned, or null. */
@@ -36,6 +63,11 @@ final class PythonRequirements {
             while (i < lines.length) {
                 String l = stripComment(lines[i]);
                 i++;
+                String trimmed = l.strip();
+                if (logical.length() > 0 && trimmed.startsWith("--hash") && l.length() <= MAX_LINE) {
+                    // Only the presence of hashes matters: a pinned wheel with hundreds of them is no long line.
+                    l = (trimmed.endsWith("\\") ? "--hash=h \\" : "--hash=h");
+                }
                 if (logical.length() + l.length() > MAX_LINE) {
                     throw UnreadableFile.at(label, start, 1, "a requirement line longer than " + MAX_LINE + " characters");
                 }
@@ -73,7 +105,7 @@ final class PythonRequirements {
         boolean hashed = s.contains("--hash=") || s.contains("--hash ");
         int opt = s.indexOf(" --");
         String req = (opt < 0 ? s : s.substring(0, opt)).strip();
-        if (isLocal(req)) {
+        if (isLocal(req) || (!req.contains("://") && LOCAL_ARCHIVE.matcher(req).matches())) {
             return new Requirement(line, s, null);
         }
         if (req.contains("://") && !req.contains(" @ ") && !req.contains("@ ")) {
@@ -175,7 +207,42 @@ final class PythonRequirements {
         return line.stripTrailing();
     }
 
+    /** Untrusted text for a message: URL userinfo masked first (a cut must not leave half a token), then cut to 60 characters. */
     static String short40(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+        String shown = userinfoMasked(s);
+        return shown.length() <= 60 ? shown : shown.substring(0, 57) + "...";
+    }
+
+    /**
+     * {@code scheme://TOKEN@host} and {@code scheme://user:PASSWORD@host} with the secret part shown as
+     * {@link SecretValues#masked}; the SSH user {@code git} stays. One pass per URL, linear.
+     */
+    static String userinfoMasked(String s) {
+        StringBuilder out = new StringBuilder();
+        int from = 0;
+        int scheme;
+        while ((scheme = s.indexOf("://", from)) >= 0) {
+            int start = scheme + 3;
+            int end = start;
+            while (end < s.length() && "/?#".indexOf(s.charAt(end)) < 0 && !Character.isWhitespace(s.charAt(end))) {
+                end++;
+            }
+            int at = s.lastIndexOf('@', end - 1);
+            out.append(s, from, start);
+            if (at >= start) {
+                String userinfo = s.substring(start, at);
+                int colon = userinfo.indexOf(':');
+                if (colon >= 0) {
+                    out.append(userinfo, 0, colon + 1).append(SecretValues.masked(userinfo.substring(colon + 1)));
+                } else {
+                    out.append(userinfo.equals("git") ? userinfo : SecretValues.masked(userinfo));
+                }
+                out.append(s, at, end);
+            } else {
+                out.append(s, start, end);
+            }
+            from = end;
+        }
+        return out.append(s, from, s.length()).toString();
     }
 }

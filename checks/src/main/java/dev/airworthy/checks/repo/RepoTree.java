@@ -4,6 +4,7 @@ import dev.airworthy.check.CheckContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
 import java.nio.file.LinkOption;
@@ -22,10 +23,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.ignore.IgnoreNode;
+import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
@@ -61,7 +64,7 @@ public final class RepoTree {
 
     private final Path root;
     private final List<RepoFile> files;
-    private volatile Optional<Set<String>> tracked;
+    private volatile IndexRead tracked;
 
     private RepoTree(Path root, List<RepoFile> files) {
         this.root = root;
@@ -73,12 +76,16 @@ public final class RepoTree {
         return ctx.shared(Cache.class, Cache::new).get(ctx.repo());
     }
 
-    /** Walks {@code root} now. */
+    /**
+     * Walks {@code root} now. The root itself is resolved to its real path first: the user named it, so a
+     * symbolic link to the repository is the repository (links inside it are still not followed).
+     */
     public static RepoTree walk(Path root) throws IOException {
-        Path abs = root.toAbsolutePath().normalize();
-        if (!Files.isDirectory(abs)) {
+        Path named = root.toAbsolutePath().normalize();
+        if (!Files.isDirectory(named)) {
             throw new IOException("repository " + root + " is not a directory");
         }
+        Path abs = named.toRealPath();
         Walker walker = new Walker(abs);
         Files.walkFileTree(abs, walker);
         walker.out.sort((a, b) -> a.path().compareTo(b.path()));
@@ -188,41 +195,123 @@ public final class RepoTree {
 
     /**
      * The paths (relative to the root) that git tracks, when the root is inside a git work tree;
-     * empty when it is not. Read from the index, as {@code git ls-files} does.
+     * empty when no git directory is found above it (or it is bare). Read from the index, as
+     * {@code git ls-files} does.
+     *
+     * @throws UnreadableFile when a git directory is found but its index cannot be read: which files
+     *     are tracked is then unknown, which is not the same as "not a git work tree"
      */
-    public Optional<Set<String>> tracked() {
-        Optional<Set<String>> t = tracked;
+    public Optional<Set<String>> tracked() throws UnreadableFile {
+        IndexRead t = tracked;
         if (t == null) {
-            t = readIndex(root);
+            try {
+                t = new IndexRead(readIndex(root), null);
+            } catch (UnreadableFile e) {
+                t = new IndexRead(null, e.getMessage());
+            }
             tracked = t;
         }
-        return t;
+        if (t.problem() != null) {
+            throw new UnreadableFile(t.problem());
+        }
+        return t.paths();
     }
 
-    private static Optional<Set<String>> readIndex(Path root) {
+    private record IndexRead(Optional<Set<String>> paths, String problem) {
+    }
+
+    /** How long {@code git ls-files} may take when JGit cannot read the index itself. */
+    static final long GIT_LS_FILES_SECONDS = 30;
+    private static final long MAX_LS_FILES_BYTES = 256L * 1024 * 1024;
+
+    static Optional<Set<String>> readIndex(Path root) throws UnreadableFile {
         FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(root.toFile());
         if (builder.getGitDir() == null) {
             return Optional.empty();
         }
+        String problem;
         try (Repository repo = builder.setMustExist(true).build()) {
             if (repo.isBare()) {
                 return Optional.empty();
             }
-            Path work = repo.getWorkTree().toPath().toAbsolutePath().normalize();
+            Path work = repo.getWorkTree().toPath().toRealPath();
             String prefix = root.equals(work) ? "" : work.relativize(root).toString().replace('\\', '/') + "/";
             DirCache index = repo.readDirCache();
             Set<String> out = new HashSet<>();
-            for (int i = 0; i < index.getEntryCount(); i++) {
+            problem = null;
+            for (int i = 0; i < index.getEntryCount() && problem == null; i++) {
                 DirCacheEntry e = index.getEntry(i);
                 String p = e.getPathString();
-                if (p.startsWith(prefix)) {
+                if (e.getFileMode() == FileMode.TREE || p.endsWith("/")) {
+                    // A sparse index stands for a whole directory with one entry; its files are not listed.
+                    problem = "sparse index (directory entry " + p + ")";
+                } else if (p.startsWith(prefix)) {
                     out.add(p.substring(prefix.length()));
                 }
             }
-            return Optional.of(Set.copyOf(out));
+            if (problem == null) {
+                return Optional.of(Set.copyOf(out));
+            }
         } catch (IOException | RuntimeException e) {
-            // An unreadable index is not a reason to fail every check; callers say "not a git work tree".
-            return Optional.empty();
+            problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        // JGit cannot read every index git writes (split index, sparse index): git itself can, when installed.
+        return Optional.of(lsFiles(root, "git index unreadable: " + builder.getGitDir() + ": " + problem));
+    }
+
+    /**
+     * The tracked paths under {@code root} as the {@code git} binary lists them, bounded in time and size.
+     * The fsmonitor hook (a command a repository's config may name) is switched off, and the caller's
+     * {@code GIT_*} variables are dropped so that they cannot point git at another repository.
+     */
+    private static Set<String> lsFiles(Path root, String problem) throws UnreadableFile {
+        Path outFile = null;
+        Process proc = null;
+        try {
+            outFile = Files.createTempFile("airworthy-ls-files", ".z");
+            ProcessBuilder pb = new ProcessBuilder("git", "-c", "core.fsmonitor=false", "-C", root.toString(),
+                    "ls-files", "-z", "--cached")
+                    .redirectOutput(outFile.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().keySet().removeIf(k -> k.startsWith("GIT_"));
+            try {
+                proc = pb.start();
+            } catch (IOException e) {
+                throw new UnreadableFile(problem + " (no git binary to ask instead)");
+            }
+            if (!proc.waitFor(GIT_LS_FILES_SECONDS, TimeUnit.SECONDS)) {
+                throw new UnreadableFile(problem + " (git ls-files did not finish within " + GIT_LS_FILES_SECONDS + " s)");
+            }
+            if (proc.exitValue() != 0) {
+                throw new UnreadableFile(problem + " (git ls-files failed too, exit " + proc.exitValue() + ")");
+            }
+            if (Files.size(outFile) > MAX_LS_FILES_BYTES) {
+                throw new UnreadableFile(problem + " (git ls-files listed more than " + MAX_LS_FILES_BYTES + " bytes)");
+            }
+            Set<String> out = new HashSet<>();
+            for (String p : Files.readString(outFile, StandardCharsets.UTF_8).split("\0")) {
+                if (!p.isEmpty()) {
+                    out.add(p);
+                }
+            }
+            return Set.copyOf(out);
+        } catch (IOException e) {
+            throw new UnreadableFile(problem + " (git ls-files: " + e.getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnreadableFile(problem + " (interrupted while git ls-files ran)");
+        } finally {
+            if (proc != null && proc.isAlive()) {
+                proc.destroyForcibly();
+            }
+            if (outFile != null) {
+                try {
+                    Files.deleteIfExists(outFile);
+                } catch (IOException ignored) {
+                    // A temporary file left behind is harmless.
+                }
+            }
         }
     }
 

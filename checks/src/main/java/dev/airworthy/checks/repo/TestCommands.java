@@ -20,7 +20,7 @@ final class TestCommands {
     /** Test runners that run tests when invoked at all. */
     private static final Set<String> RUNNERS = Set.of(
             "pytest", "py.test", "tox", "nox", "nose2", "nosetests", "green", "ward", "behave",
-            "jest", "vitest", "mocha", "ava", "tap", "karma", "jasmine", "uvu", "tape", "qunit", "nyc", "c8",
+            "jest", "vitest", "mocha", "ava", "tap", "karma", "jasmine", "uvu", "tape", "qunit",
             "rspec", "cucumber", "minitest", "phpunit", "pest", "paratest", "codecept",
             "ctest", "gotestsum", "ginkgo", "prove", "busted", "elm-test", "robot", "vstest.console", "testem");
     /** Tools whose next word is a subcommand, and the subcommands that run tests. */
@@ -40,6 +40,22 @@ final class TestCommands {
     private static final Set<String> PREFIXES = Set.of("sudo", "env", "time", "nice", "nohup", "exec", "then", "do", "else",
             "if", "while", "until", "!", "{", "xvfb-run", "stdbuf", "unbuffer");
 
+    /** Arguments that make a runner list, compile, describe or ignore failures instead of running tests to a verdict. */
+    private static final Set<String> NOT_RUNNING_FLAGS = Set.of(
+            "--collect-only", "--co", "--no-run", "--listtests", "--list-tests", "--list", "--dry-run", "-h", "--help", "-help",
+            "--version", "-version", "--exit-zero", "--showconfig", "--show-config", "--fixtures", "--markers");
+    /** Name parts of scripts and targets that do something other than run tests ({@code test:lint}, {@code test-deps}). */
+    private static final Set<String> NOT_TEST_PARTS = Set.of(
+            "lint", "linter", "eslint", "format", "fmt", "prettier", "typecheck", "types", "tsc", "style", "deps", "dep",
+            "dependencies", "install", "setup", "prepare", "build", "compile", "clean", "report", "reports", "docker", "image",
+            "images", "env", "tools", "bootstrap", "data", "list", "help", "watch", "update", "snapshot", "snapshots", "generate",
+            "gen", "mypy", "vet", "fixtures", "seed", "db", "cache");
+    /** Maven properties that skip tests when set without a value or to true. */
+    private static final Set<String> MAVEN_SKIP = Set.of("skiptests", "maven.test.skip", "maven.test.skip.exec", "skiputs",
+            "maven.test.failure.ignore", "testfailureignore", "surefire.skip");
+    private static final Set<String> TEST_SELECTORS = Set.of("-e", "--env", "-s", "--session", "--sessions", "-m", "--labels",
+            "-k", "--keywords", "-t", "--tags");
+
     private TestCommands() {
     }
 
@@ -57,6 +73,8 @@ final class TestCommands {
             return Optional.empty();
         }
         String s = script.length() > MAX_SCRIPT ? script.substring(0, MAX_SCRIPT) : script;
+        boolean pipefail = s.contains("pipefail");
+        List<Segment> all = new ArrayList<>();
         String[] lines = s.split("\r?\n", -1);
         int i = 0;
         while (i < lines.length) {
@@ -73,18 +91,96 @@ final class TestCommands {
                     break;
                 }
             }
-            for (List<String> segment : segments(logical.toString())) {
-                if (runsTests(segment, nesting)) {
-                    return Optional.of(new Match(PythonRequirements.short40(String.join(" ", segment)), start));
+            for (Segment seg : segmentsWithOperators(logical.toString())) {
+                all.add(new Segment(seg.words(), seg.op(), start));
+            }
+        }
+        int ifFalse = 0;
+        boolean notRun = false;
+        for (int k = 0; k < all.size(); k++) {
+            Segment seg = all.get(k);
+            List<String> words = seg.words();
+            String first = words.getFirst();
+            if (notRun) {
+                // "false && a && b": none of the chain runs.
+                notRun = seg.op().equals("&&");
+                continue;
+            }
+            if (ifFalse > 0) {
+                if (first.equals("if")) {
+                    ifFalse++;
+                } else if (first.equals("fi")) {
+                    ifFalse--;
                 }
+                if (!(ifFalse == 1 && (first.equals("else") || first.equals("elif")))) {
+                    continue;
+                }
+                ifFalse = 0;
+            }
+            if ((first.equals("if") || first.equals("while")) && words.size() == 2 && words.get(1).equals("false")) {
+                ifFalse = 1;
+                continue;
+            }
+            if (words.size() == 1 && first.equals("false") && seg.op().equals("&&")) {
+                notRun = true;
+                continue;
+            }
+            if (runsTests(words, nesting) && !failureHidden(all, k, pipefail)) {
+                return Optional.of(new Match(PythonRequirements.short40(String.join(" ", words)), seg.line()));
             }
         }
         return Optional.empty();
     }
 
+    /** One simple command, the operator that follows it ({@code && || ; | & \n}), and its script line. */
+    record Segment(List<String> words, String op, int line) {
+    }
+
+    /**
+     * True when the test command at {@code k} cannot fail its step: {@code || anything} that does not
+     * exit non-zero ({@code || true}, {@code || :}, {@code || echo}), {@code ; exit 0}, {@code ; true},
+     * run in the background ({@code &}), or piped into another command without {@code pipefail}.
+     */
+    private static boolean failureHidden(List<Segment> all, int k, boolean pipefail) {
+        String op = all.get(k).op();
+        Segment next = k + 1 < all.size() ? all.get(k + 1) : null;
+        return switch (op) {
+            case "&" -> true;
+            case "|" -> !pipefail;
+            case "||" -> !failsAfter(all, k + 1);
+            case ";", "\n" -> next != null && (next.words().equals(List.of("exit", "0")) || next.words().equals(List.of("true"))
+                    || next.words().equals(List.of(":")));
+            default -> false;
+        };
+    }
+
+    /** True when the fallback starting at {@code from} ({@code exit 1}, {@code false}, {@code { echo; exit 1; }}) fails. */
+    private static boolean failsAfter(List<Segment> all, int from) {
+        boolean group = from < all.size() && all.get(from).words().getFirst().equals("{");
+        for (int k = from; k < all.size() && k < from + 16; k++) {
+            List<String> w = new ArrayList<>(all.get(k).words());
+            w.removeIf(x -> x.equals("{") || x.equals("}"));
+            if (!w.isEmpty()) {
+                String first = w.getFirst();
+                boolean exits = first.equals("exit") || first.equals("return");
+                if (first.equals("false") || exits && (w.size() == 1 || !w.get(1).equals("0"))) {
+                    return true;
+                }
+            }
+            if (!group || all.get(k).words().contains("}")) {
+                return false;
+            }
+        }
+        return false;
+    }
+
     /** Splits a shell line into commands at {@code && || ; | &}, words unquoted, a comment ending the line. */
     static List<List<String>> segments(String line) {
-        List<List<String>> out = new ArrayList<>();
+        return segmentsWithOperators(line).stream().map(Segment::words).toList();
+    }
+
+    private static List<Segment> segmentsWithOperators(String line) {
+        List<Segment> out = new ArrayList<>();
         List<String> current = new ArrayList<>();
         StringBuilder word = new StringBuilder();
         boolean inWord = false;
@@ -105,15 +201,29 @@ final class TestCommands {
                 inWord = true;
             } else if (c == '#' && !inWord) {
                 break;
+            } else if (c == '&' && (i > 0 && line.charAt(i - 1) == '>' || i + 1 < n && line.charAt(i + 1) == '>')) {
+                word.append(c); // 2>&1, &>file: a redirection, not an operator
+                inWord = true;
             } else if (c == ';' || c == '&' || c == '|' || c == '(' || c == ')') {
                 if (inWord) {
                     current.add(word.toString());
                     word.setLength(0);
                     inWord = false;
                 }
+                String op = String.valueOf(c);
+                if ((c == '&' || c == '|') && i + 1 < n && line.charAt(i + 1) == c) {
+                    op = op + c;
+                    i++;
+                } else if (c == '|' && i + 1 < n && line.charAt(i + 1) == '&') {
+                    i++; // |& pipes stderr too
+                }
+                boolean paren = c == '(' || c == ')';
                 if (!current.isEmpty()) {
-                    out.add(current);
+                    out.add(new Segment(current, paren ? "" : op, 0));
                     current = new ArrayList<>();
+                } else if (!paren && !out.isEmpty() && out.getLast().op().isEmpty()) {
+                    // "(npm test) || true": the operator after a group applies to its last command.
+                    out.add(new Segment(out.removeLast().words(), op, 0));
                 }
             } else if (Character.isWhitespace(c)) {
                 if (inWord) {
@@ -130,12 +240,17 @@ final class TestCommands {
             current.add(word.toString());
         }
         if (!current.isEmpty()) {
-            out.add(current);
+            out.add(new Segment(current, "\n", 0));
+        } else if (!out.isEmpty() && out.getLast().op().isEmpty()) {
+            out.add(new Segment(out.removeLast().words(), "\n", 0));
         }
         return out;
     }
 
     private static boolean runsTests(List<String> words, int nesting) {
+        if (nesting > MAX_NESTING) {
+            return false; // "npx npx npx ...": deeper than any real command line
+        }
         int i = 0;
         // Leading VAR=value assignments and wrappers such as sudo, env, time, timeout 10m.
         while (i < words.size()) {
@@ -156,6 +271,28 @@ final class TestCommands {
         List<String> args = words.subList(i + 1, words.size());
         if (NOT_COMMANDS.contains(tool)) {
             return false;
+        }
+        if (tool.equals("docker") || tool.equals("podman") || tool.equals("docker-compose") || tool.equals("nerdctl")) {
+            return docker(args, nesting); // their own -h is --hostname; the command inside is judged on its own
+        }
+        if (args.stream().anyMatch(a -> NOT_RUNNING_FLAGS.contains(a.toLowerCase(Locale.ROOT)))) {
+            return false;
+        }
+        if (tool.equals("tox") || tool.equals("nox")) {
+            return selectsTests(args);
+        }
+        if (tool.equals("nyc") || tool.equals("c8")) {
+            // Coverage wrappers: "nyc mocha" runs tests, "nyc report" only reads what an earlier run wrote.
+            List<String> rest = dropOptions(args);
+            return !rest.isEmpty() && !Set.of("report", "check-coverage", "merge", "instrument").contains(rest.getFirst())
+                    && runsTests(rest, nesting + 1);
+        }
+        if ((tool.equals("php") || tool.equals("node") || tool.equals("ruby")) && !args.isEmpty() && !args.getFirst().startsWith("-")
+                && RUNNERS.contains(tool(args.getFirst()))) {
+            return true; // php vendor/bin/phpunit, node node_modules/.bin/jest
+        }
+        if (tool.equals("deno") && args.size() >= 2 && args.getFirst().equals("task")) {
+            return runsTestName(args.get(1));
         }
         if ((tool.equals("sh") || tool.equals("bash") || tool.equals("zsh") || tool.equals("pwsh") || tool.equals("powershell")
                 || tool.equals("cmd")) ) {
@@ -192,7 +329,8 @@ final class TestCommands {
             return runsTests(dropOptions(args), nesting + 1);
         }
         if (MAKE_LIKE.contains(tool)) {
-            return targets(args).stream().anyMatch(t -> testName(t) || t.equalsIgnoreCase("check"));
+            return targets(args).stream().anyMatch(t -> runsTestName(t) || t.equalsIgnoreCase("check"))
+                    && args.stream().noneMatch(a -> Set.of("-n", "--just-print", "--recon", "-q", "--question").contains(a));
         }
         if (tool.equals("bundle") || tool.equals("poetry") || tool.equals("pipenv") || tool.equals("pdm") || tool.equals("uv")
                 || tool.equals("hatch") || tool.equals("rye") || tool.equals("pixi") || tool.equals("nix") || tool.equals("nix-shell")) {
@@ -267,8 +405,14 @@ final class TestCommands {
             String a = args.get(k);
             if (a.equals("-m") && k + 1 < args.size()) {
                 String module = args.get(k + 1);
-                return RUNNERS.contains(module) || module.equals("unittest") || module.equals("coverage") || module.equals("django")
-                        && args.subList(k + 2, args.size()).contains("test");
+                List<String> rest = args.subList(k + 2, args.size());
+                if (module.equals("coverage")) {
+                    return !rest.isEmpty() && rest.getFirst().equals("run");
+                }
+                if (module.equals("tox") || module.equals("nox")) {
+                    return selectsTests(rest);
+                }
+                return RUNNERS.contains(module) || module.equals("unittest") || module.equals("django") && rest.contains("test");
             }
             if (!a.startsWith("-")) {
                 // python manage.py test, python setup.py test, python runtests.py
@@ -284,9 +428,17 @@ final class TestCommands {
         for (int k = 0; k < args.size(); k++) {
             String a = args.get(k);
             String lower = a.toLowerCase(Locale.ROOT);
-            if (lower.equals("-dskiptests") || lower.equals("-dskiptests=true") || lower.equals("-dmaven.test.skip")
-                    || lower.equals("-dmaven.test.skip=true") || lower.equals("-dskiputs") || lower.equals("-dskiputs=true")) {
-                return false;
+            String property = lower.startsWith("-d") && lower.length() > 2 ? lower.substring(2)
+                    : lower.equals("-d") && k + 1 < args.size() ? args.get(k + 1).toLowerCase(Locale.ROOT) : null;
+            if (property != null) {
+                int eq = property.indexOf('=');
+                String name = eq < 0 ? property : property.substring(0, eq);
+                String value = eq < 0 ? "true" : property.substring(eq + 1);
+                if (MAVEN_SKIP.contains(name) && !value.equals("false")) {
+                    return false;
+                }
+                k += lower.equals("-d") ? 1 : 0;
+                continue;
             }
             if (Set.of("-f", "--file", "-pl", "--projects", "-P", "--activate-profiles", "-s", "--settings", "-gs",
                     "--global-settings", "-t", "--toolchains", "-T", "--threads", "-rf", "--resume-from", "-b", "--builder",
@@ -347,13 +499,13 @@ final class TestCommands {
             return true;
         }
         if (Set.of("run", "run-script", "workspaces", "workspace", "foreach", "recursive").contains(sub)) {
-            return words.subList(1, words.size()).stream().anyMatch(TestCommands::testName);
+            return words.subList(1, words.size()).stream().anyMatch(TestCommands::runsTestName);
         }
         if (Set.of("exec", "dlx", "x").contains(sub)) {
             return runsTests(words.subList(1, words.size()), nesting + 1);
         }
         if (testName(sub)) {
-            return true; // yarn test:unit runs the script directly
+            return runsTestName(sub); // yarn test:unit runs the script directly
         }
         return runsTests(words, nesting + 1); // yarn jest, pnpm vitest
     }
@@ -363,7 +515,7 @@ final class TestCommands {
         for (String w : args) {
             String v = w.contains("=") ? w.substring(w.indexOf('=') + 1) : w;
             for (String name : v.split(",")) {
-                if (!name.startsWith("-") && testName(name)) {
+                if (!name.startsWith("-") && runsTestName(name)) {
                     return true;
                 }
             }
@@ -394,11 +546,11 @@ final class TestCommands {
         if (from < 0) {
             return false;
         }
-        List<String> rest = dropOptions(args.subList(from, args.size()));
+        List<String> rest = dropLeadingOptions(args.subList(from, args.size()));
         if (rest.isEmpty()) {
             return false;
         }
-        return testName(rest.getFirst()) && !rest.getFirst().contains("/") || runsTests(rest, nesting + 1);
+        return runsTestName(rest.getFirst()) && !rest.getFirst().contains("/") || runsTests(rest, nesting + 1);
     }
 
     /** docker compose run --rm app pytest: the command after the image or service is found by scanning for a test tool. */
@@ -451,6 +603,66 @@ final class TestCommands {
             out.add(a);
         }
         return out;
+    }
+
+    /** The words from the first that is not an option on ({@code uv run --with x python -m pytest}: {@code python -m pytest}). */
+    private static List<String> dropLeadingOptions(List<String> args) {
+        int k = 0;
+        while (k < args.size() && args.get(k).startsWith("-")) {
+            k += Set.of("--with", "--python", "-p", "--env", "-E", "--group", "--extra", "--package", "--project", "--directory",
+                    "--env-file", "-e").contains(args.get(k)) ? 2 : 1;
+        }
+        return k >= args.size() ? List.of() : args.subList(k, args.size());
+    }
+
+    /**
+     * A script or target name that runs tests: {@link #testName test-like} and with no part that says it
+     * does something else ({@code test:lint}, {@code test-deps}, {@code test:typecheck}, {@code build-tests}).
+     */
+    static boolean runsTestName(String name) {
+        if (!testName(name)) {
+            return false;
+        }
+        for (String part : name.toLowerCase(Locale.ROOT).split("[-_:./]")) {
+            if (NOT_TEST_PARTS.contains(part)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * tox and nox: bare, they run their default environments (the test suite); with {@code -e}/{@code -s}
+     * (or labels, keywords, tags) only when a selected name is a test environment: {@code py312},
+     * {@code pypy3}, {@code py311-django42}, {@code tests}, {@code unit} ({@code tox -e lint} is none).
+     */
+    private static boolean selectsTests(List<String> args) {
+        List<String> selected = new ArrayList<>();
+        boolean selecting = false;
+        for (int k = 0; k < args.size(); k++) {
+            String a = args.get(k);
+            int eq = a.indexOf('=');
+            String flag = eq > 0 ? a.substring(0, eq) : a;
+            if (TEST_SELECTORS.contains(flag)) {
+                selecting = true;
+                String value = eq > 0 ? a.substring(eq + 1) : k + 1 < args.size() ? args.get(++k) : "";
+                selected.addAll(List.of(value.split(",")));
+            } else if (flag.length() > 2 && (flag.startsWith("-e") || flag.startsWith("-s")) && !flag.startsWith("--")) {
+                selecting = true;
+                selected.addAll(List.of(flag.substring(2).split(",")));
+            }
+        }
+        if (!selecting) {
+            return true;
+        }
+        for (String env : selected) {
+            String e = env.strip().toLowerCase(Locale.ROOT);
+            String head = e.split("[-_]", 2)[0];
+            if (head.matches("py(?:py)?\\d{0,4}(?:\\.\\d{1,3})?") || e.equals("all") || e.equals("alltests") || runsTestName(e)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** make-style targets: words that are not options or VAR=value. */

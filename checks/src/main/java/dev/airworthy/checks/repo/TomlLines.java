@@ -52,9 +52,65 @@ record TomlLines(Set<String> tables, List<Entry> entries) {
                 balance.feed(lines[i]);
                 i++;
             }
-            entries.add(new Entry(table.isEmpty() ? key : table + "." + key, value.toString(), start + 1));
+            String fullKey = table.isEmpty() ? key : table + "." + key;
+            entries.add(new Entry(fullKey, value.toString(), start + 1));
+            inlineMembers(fullKey, value.toString(), start + 1, entries, 0);
         }
         return new TomlLines(Set.copyOf(tables), List.copyOf(entries));
+    }
+
+    private static final int MAX_INLINE_DEPTH = 8;
+
+    /**
+     * An inline table's members as entries of their own: {@code dependencies = { requests = "^2" }}
+     * under {@code [tool.poetry]} gives {@code tool.poetry.dependencies.requests}, as the table form would.
+     */
+    private static void inlineMembers(String key, String value, int line, List<Entry> out, int depth) {
+        String v = value.strip();
+        if (depth >= MAX_INLINE_DEPTH || !v.startsWith("{")) {
+            return;
+        }
+        int close = v.lastIndexOf('}');
+        String body = close > 0 ? v.substring(1, close) : v.substring(1);
+        for (String member : splitTopLevel(body)) {
+            int eq = keyEnd(member.strip());
+            if (eq > 0) {
+                String m = member.strip();
+                String memberKey = key + "." + normalizeKey(m.substring(0, eq));
+                String memberValue = m.substring(eq + 1).strip();
+                out.add(new Entry(memberKey, memberValue, line));
+                inlineMembers(memberKey, memberValue, line, out, depth + 1);
+            }
+        }
+    }
+
+    /** Splits at commas outside quotes, brackets and braces. */
+    private static List<String> splitTopLevel(String body) {
+        List<String> parts = new ArrayList<>();
+        int depth = 0;
+        char quote = 0;
+        int from = 0;
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (quote != 0) {
+                if (c == '\\' && quote == '"') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                parts.add(body.substring(from, i));
+                from = i + 1;
+            }
+        }
+        parts.add(body.substring(from));
+        return parts;
     }
 
     /** Entries whose key starts with {@code prefix} followed by a dot. */

@@ -20,6 +20,14 @@ public final class SecretValues {
             "ROTATION", "LIFETIME", "AGE", "SIZE", "COUNT", "ROUNDS", "ITERATIONS", "FIELD", "PARAM", "COOKIE", "PREFIX",
             "REGION", "VERSION", "LOCATION", "BACKEND", "PROVIDER", "ENDPOINT", "DOMAIN", "TIMEOUT", "HASH", "SCHEME");
     private static final Set<String> NOT_SECRET_KEYS = Set.of("PUBLIC", "PUB", "PUBLISHABLE", "ACCESS_KEY_ID", "ID");
+    /**
+     * Secret words that stay unambiguous at the end of a run-together word ({@code PGPASSWORD},
+     * {@code dbpassword}, {@code GITHUBTOKEN}); {@code TOKENS} or {@code PASSWORDLESS} do not end with one.
+     */
+    private static final List<String> SECRET_SUFFIXES = List.of("PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY", "PRIVATEKEY",
+            "SECRETKEY");
+    /** Images whose {@code <NAME>_AUTH} holds a password: {@code REDISCLI_AUTH}, {@code NEO4J_AUTH} (user/password). */
+    private static final Set<String> AUTH_HOLDERS = Set.of("REDISCLI", "NEO4J");
     /** Passwords that ship in tutorials, images and .env.example files. */
     public static final List<String> DEFAULTS = List.of(
             "postgres", "password", "passw0rd", "p@ssw0rd", "p@ssword", "changeme", "change_me", "change-me", "changeit",
@@ -45,12 +53,19 @@ public final class SecretValues {
             return false;
         }
         String last = words[words.length - 1];
+        String beforeLast = words.length > 1 ? words[words.length - 2] : "";
+        if (last.equals("AUTH") && AUTH_HOLDERS.contains(beforeLast)) {
+            return true;
+        }
+        if (last.equals("COOKIE") && java.util.Arrays.asList(words).contains("ERLANG")) {
+            return true; // RABBITMQ_ERLANG_COOKIE: whoever knows it controls the node
+        }
         if (DESCRIBING_WORDS.contains(last) && words.length > 1) {
             return false;
         }
         for (int i = 0; i < words.length; i++) {
             String w = words[i];
-            if (SECRET_WORDS.contains(w)) {
+            if (SECRET_WORDS.contains(w) || endsWithSecretWord(w)) {
                 return true;
             }
             if (w.equals("KEY")) {
@@ -65,9 +80,22 @@ public final class SecretValues {
         return false;
     }
 
-    /** Splits {@code DB_PASSWORD}, {@code db-password}, {@code dbPassword} into upper-case words. */
+    private static boolean endsWithSecretWord(String word) {
+        for (String suffix : SECRET_SUFFIXES) {
+            if (word.endsWith(suffix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Splits {@code DB_PASSWORD}, {@code db-password}, {@code dbPassword} into upper-case words. Only
+     * a name with lower-case letters is split at its humps: {@code NEO4J_AUTH} is two words, not three.
+     */
     static String[] words(String name) {
-        String spaced = CAMEL_HUMP.matcher(name).replaceAll("$1_$2");
+        boolean camel = name.chars().anyMatch(c -> c >= 'a' && c <= 'z');
+        String spaced = camel ? CAMEL_HUMP.matcher(name).replaceAll("$1_$2") : name;
         return java.util.Arrays.stream(NOT_WORD.split(spaced.toUpperCase(Locale.ROOT)))
                 .filter(w -> !w.isEmpty()).toArray(String[]::new);
     }

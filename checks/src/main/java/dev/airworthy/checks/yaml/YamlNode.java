@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -36,6 +37,12 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 public final class YamlNode {
     public static final int MAX_DEPTH = 64;
     private static final long MAX_BYTES = 8L * 1024 * 1024;
+    /**
+     * Aliases to collections a file may use. snakeyaml-engine's default (50) rejects real compose
+     * files that reuse anchors a lot; navigation here is lazy and each walk visits a node once, so
+     * an alias bomb costs only what is walked.
+     */
+    private static final int MAX_ALIASES = 10_000;
 
     private final String file;
     private final Node node;
@@ -59,7 +66,7 @@ public final class YamlNode {
 
     public static List<YamlNode> parseAll(String text, String label) throws YamlSyntaxError {
         LoadSettings settings = LoadSettings.builder().setLabel(label).setAllowDuplicateKeys(true)
-                .setCodePointLimit((int) MAX_BYTES).build();
+                .setCodePointLimit((int) MAX_BYTES).setMaxAliasesForCollections(MAX_ALIASES).build();
         List<YamlNode> docs = new ArrayList<>();
         try {
             for (Node n : new Compose(settings).composeAllFromString(text)) {
@@ -185,7 +192,17 @@ public final class YamlNode {
     /** A mapping's entries in file order, merge keys applied (explicit keys win); empty for other nodes. */
     public Map<String, YamlNode> entries() {
         Map<String, YamlNode> out = new LinkedHashMap<>();
-        collect(node, out, 0, visitedSet());
+        collect(node, out, (k, v) -> new YamlNode(file, v), 0, visitedSet());
+        return out;
+    }
+
+    /**
+     * The 1-based line of each key of a mapping, in file order, merge keys applied (explicit keys
+     * win): {@link #keyLine} for every key in one pass.
+     */
+    public Map<String, Integer> keyLines() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        collect(node, out, (k, v) -> k.getStartMark().map(mark -> mark.getLine() + 1).orElse(1), 0, visitedSet());
         return out;
     }
 
@@ -247,7 +264,8 @@ public final class YamlNode {
         return new YamlNode(file, value).lookup(key, depth, visited);
     }
 
-    private void collect(Node n, Map<String, YamlNode> out, int depth, Set<Node> visited) {
+    /** A mapping's keys and what {@code value} makes of each entry, merge keys applied (explicit keys win). */
+    private static <T> void collect(Node n, Map<String, T> out, BiFunction<ScalarNode, Node, T> value, int depth, Set<Node> visited) {
         if (!(n instanceof MappingNode m) || depth > MAX_DEPTH || !visited.add(n)) {
             return;
         }
@@ -261,13 +279,13 @@ public final class YamlNode {
                         merges.add(t.getValueNode());
                     }
                 } else {
-                    out.put(k.getValue(), new YamlNode(file, t.getValueNode()));
+                    out.put(k.getValue(), value.apply(k, t.getValueNode()));
                 }
             }
         }
         for (Node merge : merges) {
-            Map<String, YamlNode> inherited = new LinkedHashMap<>();
-            collect(merge, inherited, depth + 1, visited);
+            Map<String, T> inherited = new LinkedHashMap<>();
+            collect(merge, inherited, value, depth + 1, visited);
             inherited.forEach(out::putIfAbsent);
         }
     }

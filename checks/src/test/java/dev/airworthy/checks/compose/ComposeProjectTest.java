@@ -89,11 +89,19 @@ class ComposeProjectTest {
                 services:
                   api:
                     image: api:1.0.0
+                  mailer:
+                    image: mailer:1.0.0
                 """);
-        ComposeProject p = read("docker-compose.yml", "docker-compose.prod.yml", "docker-compose.staging.yml");
+        write("docker-compose.qa.yml", """
+                services:
+                  tester:
+                    image: tester:1.0.0
+                """);
+        ComposeProject p = read("docker-compose.yml", "docker-compose.prod.yml", "docker-compose.staging.yml", "docker-compose.qa.yml");
         assertThat(p.files()).extracting(ComposeFile::path, ComposeFile::base).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("docker-compose.prod.yml", "docker-compose.yml"),
-                org.assertj.core.groups.Tuple.tuple("docker-compose.staging.yml", null),
+                org.assertj.core.groups.Tuple.tuple("docker-compose.qa.yml", null),
+                org.assertj.core.groups.Tuple.tuple("docker-compose.staging.yml", "docker-compose.yml"),
                 org.assertj.core.groups.Tuple.tuple("docker-compose.yml", null));
         ComposeService prod = service(p, "docker-compose.prod.yml", "api");
         assertThat(prod.line()).isEqualTo(2);
@@ -106,7 +114,11 @@ class ComposeProjectTest {
         assertThat(env.get("DB_PASSWORD").node().file()).isEqualTo("docker-compose.yml");
         // Only the override's own services are judged in it; db is judged in the base file.
         assertThat(p.files().getFirst().services()).extracting(ComposeService::name).containsExactly("api");
-        assertThat(service(p, "docker-compose.staging.yml", "api").has("restart")).isFalse();
+        // A variant that redefines a base service is deployed on top of the base (-f base -f staging);
+        // a service only the variant defines takes nothing from the base.
+        assertThat(service(p, "docker-compose.staging.yml", "api").text("restart")).contains("always");
+        assertThat(service(p, "docker-compose.staging.yml", "mailer").has("restart")).isFalse();
+        assertThat(service(p, "docker-compose.qa.yml", "tester").layers()).hasSize(1);
     }
 
     @Test
@@ -161,12 +173,13 @@ class ComposeProjectTest {
                   migrate: { image: api:1.0.0 }
                   db: { image: postgres:16.4 }
                   seed: { image: api:1.0.0, restart: "no", profiles: [tools] }
+                  ops: { image: api:1.0.0, deploy: { mode: global-job } }
                   adminer: { image: adminer:4.8.1, profiles: [debug] }
                   job: { image: api:1.0.0, deploy: { mode: replicated-job } }
                 """);
         ComposeProject p = read("compose.yaml");
         assertThat(p.services()).filteredOn(s -> s.oneShot() != null).extracting(ComposeService::name)
-                .containsExactly("migrate", "seed", "job");
+                .containsExactly("migrate", "ops", "job");
     }
 
     @Test
@@ -181,9 +194,109 @@ class ComposeProjectTest {
     @Test
     void discoveryNames() {
         assertThat(List.of("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml",
-                "docker-compose.prod.yml", "compose.staging.yaml", "Docker-Compose.YML"))
+                "docker-compose.prod.yml", "compose.staging.yaml", "Docker-Compose.YML", "docker-compose-prod.yml",
+                "docker-compose.prod.override.yml", "prod.compose.yml", "staging.docker-compose.yaml", "docker-stack.yml",
+                "stack.yml", "docker-stack.prod.yml"))
                 .allMatch(ComposeProject::isComposeName);
-        assertThat(List.of("compose.json", "my-compose.yml", "docker-compose.yml.bak", "compose"))
+        assertThat(List.of("compose.json", "my-compose.yml", "docker-compose.yml.bak", "compose", "stacks.yml",
+                "docker-compose.a.b.c.yml"))
                 .noneMatch(ComposeProject::isComposeName);
+    }
+
+    @Test
+    void examplesAndTestsAreSkippedAndLookalikesNotedNotJudged() throws Exception {
+        write("deploy/docker-compose-production.yml", "services:\n  api:\n    image: api:1.0.0\n");
+        write("examples/docker-compose.yml", "services:\n  demo:\n    image: demo:1.0.0\n");
+        write("src/testdata/compose.yaml", "services:\n  x:\n    image: x:1.0.0\n");
+        write("ops/app.yml", "# comment\nservices:\n  app:\n    build: .\n");
+        write("ops/other.yml", "jobs:\n  services:\n    image: a\n");
+        write("stack.yml", "version: 1.0\nprovider: { name: openfaas }\nfunctions: { f: { image: f:1.0 } }\n");
+        ComposeProject p = ComposeProject.discover(dir);
+        assertThat(p.files()).extracting(ComposeFile::path).containsExactlyInAnyOrder("deploy/docker-compose-production.yml", "stack.yml");
+        assertThat(p.evidence()).contains(
+                "examples/docker-compose.yml not judged: under examples/, which holds examples or tests (name it in files to judge it)",
+                "src/testdata/compose.yaml not judged: under testdata/, which holds examples or tests (name it in files to judge it)",
+                "ops/app.yml reads like a compose file (services with an image or a build) but is not named like one:"
+                        + " not judged (name it in files to judge it)",
+                "stack.yml defines no service, so it is no stack file");
+        assertThat(String.join("\n", p.evidence())).doesNotContain("ops/other.yml");
+    }
+
+    @Test
+    void includesAreFollowedOnceInsideTheRepositoryWithTheirOwnEnvFile() throws Exception {
+        write("compose.yaml", """
+                include:
+                  - infra/db.yaml
+                  - path: [ops/base.yml, ops/prod.yml]
+                    env_file: ops/ops.env
+                  - ../outside.yml
+                  - infra
+                services:
+                  api: { image: "api:${TAG:-1.0.0}", depends_on: { init: { condition: service_completed_successfully } } }
+                """);
+        write(".env", "TAG=2.0.0\nREGISTRY=${CI_REGISTRY}\n");
+        write("infra/db.yaml", "include: [../compose.yaml, db.yaml]\nservices:\n  db: { image: \"postgres:${PG:-16.4}\" }\n");
+        write("infra/.env", "PG=17.0\n");
+        write("ops/base.yml", "services:\n  init: { image: \"init:${INIT:-1}\" }\n  metrics: { image: m:1, restart: always }\n");
+        write("ops/prod.yml", "services:\n  metrics: { restart: \"no\" }\n");
+        write("ops/ops.env", "INIT=3\n");
+        ComposeProject p = read("compose.yaml");
+        assertThat(p.files()).extracting(ComposeFile::path, ComposeFile::includedBy).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("compose.yaml", null),
+                org.assertj.core.groups.Tuple.tuple("infra/db.yaml", "compose.yaml"),
+                org.assertj.core.groups.Tuple.tuple("ops/base.yml", "compose.yaml"));
+        assertThat(service(p, "compose.yaml", "api").image()).contains("api:2.0.0");
+        // REGISTRY is set from the deploy environment, so its default is not what runs.
+        assertThat(service(p, "compose.yaml", "api").resolve("${REGISTRY:-ghcr.io}/api").unresolved()).containsExactly("REGISTRY");
+        assertThat(service(p, "infra/db.yaml", "db").image()).contains("postgres:17.0");
+        ComposeService init = service(p, "ops/base.yml", "init");
+        assertThat(init.image()).contains("init:3");
+        assertThat(init.oneShot()).contains("api waits for it");
+        assertThat(service(p, "ops/base.yml", "metrics").text("restart")).contains("no");
+        assertThat(String.join("\n", p.evidence())).contains("includes ../outside.yml, which is no file in the repository")
+                .contains("includes infra, which is no file in the repository")
+                .contains("include of compose.yaml not followed (a cycle)");
+    }
+
+    @Test
+    void documentsOfAFileMergeInOrder() throws Exception {
+        write("compose.yaml", """
+                services:
+                  api: { image: api:1.0.0, restart: always, environment: { A: "1", B: "1" } }
+                volumes: { data: {} }
+                ---
+                services:
+                  api: { restart: "no", environment: { B: "2" } }
+                  web: { image: web:1.0.0 }
+                """);
+        ComposeProject p = read("compose.yaml");
+        ComposeService api = service(p, "compose.yaml", "api");
+        assertThat(api.line()).isEqualTo(2);
+        assertThat(api.text("restart")).contains("no");
+        assertThat(api.environment()).extractingFromEntries(e -> e.getKey() + "=" + e.getValue().value()).containsExactly("A=1", "B=2");
+        assertThat(p.services()).extracting(ComposeService::name).containsExactly("api", "web");
+    }
+
+    @Test
+    void dotEnvValuesQuotesCommentsAndExport() {
+        Map<String, String> env = ProjectEnv.parse("""
+                # comment
+                export A=1
+                B = two words # a comment
+                C='literal ${A} # kept'
+                D="line\\none ${A}"
+                E="multi
+                line"
+                F: yaml-style
+                G=a#b
+                not an assignment
+                H=${MISSING:-fallback}
+                I=${CI_TAG}
+                J=x${I}
+                """);
+        assertThat(env).containsEntry("A", "1").containsEntry("B", "two words").containsEntry("C", "literal ${A} # kept")
+                .containsEntry("D", "line\none 1").containsEntry("E", "multi\nline").containsEntry("F", "yaml-style")
+                .containsEntry("G", "a#b").containsEntry("H", "fallback").containsEntry("I", ProjectEnv.UNKNOWN)
+                .containsEntry("J", ProjectEnv.UNKNOWN).hasSize(10);
     }
 }

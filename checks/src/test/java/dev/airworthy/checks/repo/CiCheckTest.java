@@ -29,8 +29,8 @@ class CiCheckTest {
                 new String[] {"appveyor.yml", "build_script: dotnet build\ntest_script:\n  - dotnet test\n"},
                 new String[] {".semaphore/semaphore.yml", "blocks:\n  - task:\n      jobs:\n        - commands: [make check]\n"},
                 new String[] {"buildspec.yml", "phases:\n  build:\n    commands:\n      - ./gradlew test\n"},
-                new String[] {".gitea/workflows/ci.yml", "jobs:\n  t:\n    steps:\n      - run: pytest\n"},
-                new String[] {"ci/Jenkinsfile.release", "node { sh(script: \"make test\", label: 'tests') }\n"},
+                new String[] {".gitea/workflows/ci.yml", "on: push\njobs:\n  t:\n    steps:\n      - run: pytest\n"},
+                new String[] {"Jenkinsfile.release", "node { sh(script: \"make test\", label: 'tests') }\n"},
                 new String[] {".travis.yml", "language: node_js\nnode_js: [22]\n"});
         for (String[] s : systems) {
             Path sub = dir.resolve(s[0].replace('/', '_'));
@@ -79,6 +79,175 @@ class CiCheckTest {
     void aCompositeActionAloneIsNoPipeline() throws Exception {
         write(dir, ".github/actions/test/action.yml", "runs:\n  using: composite\n  steps:\n    - run: npm test\n      shell: bash\n");
         assertThat(RepoChecks.rules(run())).containsExactly("repo.ci.missing");
+    }
+
+    private void expectNoTests(String why) throws Exception {
+        ItemResult r = run();
+        assertThat(RepoChecks.rules(r)).as("%s: %s %s", why, r.message(), r.evidence()).containsExactly("repo.ci.no-tests");
+    }
+
+    private void expectTests(String why) throws Exception {
+        ItemResult r = run();
+        assertThat(r.status()).as("%s: %s %s", why, r.message(), r.evidence()).isEqualTo(Status.PASS);
+    }
+
+    @Test
+    void githubWorkflowsCountOnlyWhenTheyRunOnChangesAndTheirStepCanFail() throws Exception {
+        write(dir, ".github/workflows/manual.yml", "on: [workflow_dispatch]\njobs:\n  t:\n    steps:\n      - run: npm test\n");
+        write(dir, ".github/workflows/ci.yml", """
+                on:
+                  push:
+                    branches: [main]
+                jobs:
+                  off:
+                    if: false
+                    steps:
+                      - run: npm test
+                  soft:
+                    continue-on-error: true
+                    steps:
+                      - run: pytest
+                  build:
+                    steps:
+                      - run: go test ./...
+                        if: ${{ false }}
+                      - run: cargo test
+                        continue-on-error: true
+                      - run: make build
+                """);
+        expectNoTests("dispatch-only, if: false, continue-on-error");
+        assertThat(run().evidence()).anyMatch(e -> e.contains("triggered only by workflow_dispatch"))
+                .anyMatch(e -> e.contains("if: false") && e.contains("continue-on-error: true"));
+
+        write(dir, ".github/workflows/ci.yml", "on: pull_request\njobs:\n  t:\n    uses: ./.github/workflows/reusable.yml\n");
+        write(dir, ".github/workflows/reusable.yml", "on: workflow_call\njobs:\n  t:\n    steps:\n      - run: |\n          npm ci\n          npm test\n");
+        ItemResult r = run();
+        assertThat(r.status()).as("%s %s", r.message(), r.evidence()).isEqualTo(Status.PASS);
+        assertThat(r.message()).isEqualTo("CI runs tests: .github/workflows/reusable.yml:7 npm test");
+    }
+
+    @Test
+    void aCompositeActionCountsWhenACountedStepUsesIt() throws Exception {
+        write(dir, ".github/actions/test/action.yml", "runs:\n  using: composite\n  steps:\n    - run: npm test\n      shell: bash\n");
+        write(dir, ".github/workflows/ci.yml", "on: workflow_dispatch\njobs:\n  t:\n    steps:\n      - uses: ./.github/actions/test\n");
+        expectNoTests("only a manual workflow uses it");
+        write(dir, ".github/workflows/ci.yml", "on: push\njobs:\n  t:\n    steps:\n      - uses: ./.github/actions/test\n");
+        expectTests("a push workflow uses it");
+    }
+
+    @Test
+    void gitlabHiddenManualAndAllowedToFailJobsDoNotCount() throws Exception {
+        write(dir, ".gitlab-ci.yml", """
+                .tests:
+                  script: [npm test]
+                manual:
+                  when: manual
+                  script: [pytest]
+                soft:
+                  allow_failure: true
+                  script: [go test ./...]
+                ruled:
+                  rules:
+                    - if: $CI_COMMIT_TAG
+                      when: manual
+                  script: [cargo test]
+                build:
+                  script: [make build]
+                """);
+        expectNoTests("hidden, manual, allow_failure, manual rules");
+        write(dir, ".gitlab-ci.yml", "include:\n  - local: ci/base.yml\nunit:\n  extends: .tests\n");
+        write(dir, "ci/base.yml", ".tests:\n  extends: .base\n.base:\n  script:\n    - npm ci\n    - npm test\n");
+        expectTests("a real job extends the hidden ones across files");
+    }
+
+    @Test
+    void circleJobsCountOnlyInAWorkflow() throws Exception {
+        write(dir, ".circleci/config.yml", """
+                version: 2.1
+                commands:
+                  unused:
+                    steps: [{run: pytest}]
+                  run-tests:
+                    steps: [{run: npm test}]
+                jobs:
+                  orphan:
+                    steps: [{run: go test ./...}]
+                  build:
+                    steps: [checkout, {run: make build}]
+                workflows:
+                  main:
+                    jobs: [build]
+                """);
+        expectNoTests("orphan job, unused command");
+        write(dir, ".circleci/config.yml", """
+                version: 2.1
+                commands:
+                  run-tests:
+                    steps: [{run: npm test}]
+                jobs:
+                  build:
+                    steps: [checkout, run-tests]
+                workflows:
+                  main:
+                    jobs: [{build: {context: x}}]
+                """);
+        expectTests("a workflow's job uses the command");
+    }
+
+    @Test
+    void jenkinsDisabledStagesAndOnlyRootJenkinsfiles() throws Exception {
+        write(dir, "Jenkinsfile", """
+                pipeline {
+                  stages {
+                    stage('Build') { steps { sh 'make build' } }
+                    stage('Test') {
+                      when { expression { false } }
+                      steps { sh 'make test' }
+                    }
+                  }
+                }
+                """);
+        write(dir, "docs/examples/Jenkinsfile", "node { sh 'npm test' }\n");
+        expectNoTests("a disabled stage, a Jenkinsfile under docs/");
+        assertThat(run().evidence()).noneMatch(e -> e.startsWith("docs/examples/Jenkinsfile"));
+    }
+
+    @Test
+    void azureDisabledStepsAndPipelinesWithoutTriggers() throws Exception {
+        write(dir, "azure-pipelines.yml", """
+                steps:
+                  - script: npm test
+                    condition: false
+                  - script: pytest
+                    continueOnError: true
+                  - script: make build
+                """);
+        expectNoTests("condition: false, continueOnError");
+        write(dir, "azure-pipelines.yml", "trigger: none\npr: none\nsteps:\n  - script: npm test\n");
+        expectNoTests("trigger: none and pr: none");
+        write(dir, "azure-pipelines.yml", "trigger: none\npr: none\nschedules:\n  - cron: '0 0 * * *'\n    branches: {include: [main]}\n"
+                + "steps:\n  - script: npm test\n");
+        expectTests("a scheduled pipeline");
+    }
+
+    @Test
+    void bitbucketCustomPipelinesRunOnlyByHand() throws Exception {
+        write(dir, "bitbucket-pipelines.yml", "pipelines:\n  custom:\n    tests:\n      - step:\n          script: [npm test]\n"
+                + "  default:\n    - step:\n        script: [npm run build]\n");
+        expectNoTests("custom pipeline");
+    }
+
+    @Test
+    void workflowsOutsideTheRootDirectoryAreNotCI() throws Exception {
+        write(dir, "examples/app/.github/workflows/ci.yml", "on: push\njobs:\n  t:\n    steps:\n      - run: npm test\n");
+        write(dir, "templates/.gitlab-ci.yml", "t:\n  script: [npm test]\n");
+        assertThat(RepoChecks.rules(run())).containsExactly("repo.ci.missing");
+    }
+
+    @Test
+    void aQuotedCommandWithEscapedLineBreaksIsOnItsKeysLine() throws Exception {
+        write(dir, ".github/workflows/ci.yml", "on: push\njobs:\n  t:\n    steps:\n      - run: \"npm ci\\nnpm test\"\n");
+        assertThat(run().message()).isEqualTo("CI runs tests: .github/workflows/ci.yml:5 npm test");
     }
 
     @Test

@@ -143,6 +143,13 @@ class DependencySpecsTest {
         assertThat(LockfilesCheck.pyprojectDeclares(TomlLines.parse("[tool.poetry.dependencies]\npython = \"^3.12\"\n"))).isFalse();
         assertThat(LockfilesCheck.pyprojectDeclares(TomlLines.parse("[tool.poetry.group.dev.dependencies]\npytest = \"^8\"\n"))).isTrue();
         assertThat(LockfilesCheck.pyprojectDeclares(TomlLines.parse("[tool.poetry.dependencies.requests]\nversion = \"2\"\n"))).isTrue();
+        // Poetry inline tables: the dependencies themselves, or one dependency's settings.
+        assertThat(LockfilesCheck.pyprojectDeclares(TomlLines.parse(
+                "[tool.poetry]\nname = \"x\"\ndependencies = { python = \"^3.11\", requests = { version = \"^2\", optional = true } }\n"))).isTrue();
+        assertThat(LockfilesCheck.pyprojectDeclares(TomlLines.parse("[tool.poetry]\ndependencies = { python = \"^3.11\" }\n"))).isFalse();
+        assertThat(LockfilesCheck.pyprojectDeclares(TomlLines.parse("[tool.poetry.group.dev]\ndependencies = {pytest = \"^8\"}\n"))).isTrue();
+        assertThat(LockfilesCheck.pyprojectDeclares(TomlLines.parse(
+                "tool = { poetry = { dependencies = { \"flask\" = \"3.0.0\" } } }\n"))).isTrue();
         assertThat(LockfilesCheck.pyprojectDeclares(TomlLines.parse(
                 "[tool.x]\ntext = '''\n[project]\ndependencies = [\"a\"]\n'''\n"))).isFalse();
     }

@@ -131,14 +131,42 @@ class EnvNotCommittedGitTest {
     }
 
     @Test
+    void aTrackedEnvFileInAVendoredDirectoryIsStillTheRepositorys() throws Exception {
+        try (Git git = Git.init().setDirectory(dir.toFile()).call()) {
+            write(dir, "vendor/acme/.env", "A=1\n");
+            write(dir, "node_modules/x/.env.production", "A=1\n");
+            commitAll(git);
+        }
+        ItemResult r = RepoChecks.run(dir, "repo.env-not-committed", "");
+        assertThat(findings(r)).containsExactlyInAnyOrder("tracked vendor/acme/.env", "tracked node_modules/x/.env.production");
+    }
+
+    @Test
+    void anUnreadableIndexIsAnErrorNotANonRepository() throws Exception {
+        try (Git git = Git.init().setDirectory(dir.toFile()).call()) {
+            write(dir, "README.md", "x\n");
+            commitAll(git);
+        }
+        write(dir, ".env.local", "A=1\n");
+        Files.write(dir.resolve(".git/index"), new byte[] {'D', 'I', 'R', 'C', 0, 0, 0, 9, 1, 2, 3});
+        ItemResult r = RepoChecks.run(dir, "repo.env-not-committed", "");
+        assertThat(r.status()).isEqualTo(Status.ERROR);
+        assertThat(r.message()).startsWith("git index unreadable: ");
+        assertThat(findings(r)).containsExactly("not-ignored .env.local");
+    }
+
+    @Test
     void envFileNames() {
         for (String real : List.of(".env", ".ENV", ".env.local", ".env.production", ".env.staging.local", ".env.test",
-                "production.env", "docker.env", "app_prod.env")) {
+                "production.env", "docker.env", "app_prod.env", ".env-prod", ".env_prod", ".env-cmdrc.json", "prod.env.local",
+                "secrets.env.json", "env.production", "env.local", ".envrc", ".envrc.local", "app.env.sh", ".env.", ".env.production.")) {
             assertThat(EnvNotCommittedCheck.isEnvFileName(real)).as(real).isTrue();
         }
         for (String template : List.of(".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults",
                 ".env.local.example", ".env.production.sample", ".env.tmpl", ".env.vault", "example.env", "sample.env",
-                "env.example", ".envrc", "env.ts", ".environment", "dotenv", ".env.", "venv", "prod.env.example")) {
+                "env.example", "env.ts", "env.d.ts", "vite-env.d.ts", "environment.ts", ".environment", "dotenv",
+                "venv", "prod.env.example", ".env-template", ".env_sample", "app.env.ts", "config.env.js", "env.md",
+                "README.env.md", "environments", "env")) {
             assertThat(EnvNotCommittedCheck.isEnvFileName(template)).as(template).isFalse();
         }
     }

@@ -1,6 +1,8 @@
 package dev.airworthy.checks.repo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,5 +110,60 @@ class RepoTreeTest {
         Files.createSymbolicLink(dir.resolve("link"), dir.resolve("real"));
         Files.createSymbolicLink(dir.resolve("file-link.txt"), dir.resolve("real/a.txt"));
         assertThat(paths(RepoTree.walk(dir))).containsExactly("real/a.txt");
+    }
+
+    @Test
+    void aSymbolicLinkNamedAsTheRootIsFollowed() throws Exception {
+        write("real/app/.env", "A=1");
+        write("real/app/src/Main.java", "class Main {}");
+        Path link = dir.resolve("link");
+        Files.createSymbolicLink(link, dir.resolve("real/app"));
+        RepoTree t = RepoTree.walk(link);
+        assertThat(paths(t)).containsExactly(".env", "src/Main.java");
+        assertThat(t.root()).isEqualTo(dir.resolve("real/app").toRealPath());
+    }
+
+    @Test
+    void anIndexNeitherJGitNorGitCanReadIsAnErrorNotAbsence() throws Exception {
+        write("README.md", "x");
+        try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern("README.md").call();
+        }
+        Files.write(dir.resolve(".git/index"), new byte[] {'D', 'I', 'R', 'C', 0, 0, 0, 9, 1, 2, 3});
+        RepoTree t = RepoTree.walk(dir);
+        assertThatThrownBy(t::tracked).isInstanceOf(UnreadableFile.class).hasMessageStartingWith("git index unreadable: ");
+    }
+
+    @Test
+    void splitAndSparseIndexesAreReadThroughGit() throws Exception {
+        assumeTrue(gitInstalled(), "the git binary is needed to write a split or sparse index");
+        write(".env", "A=1");
+        write("app/.env", "B=2");
+        write("other/f", "x");
+        git("init", "-q", "-b", "main");
+        git("add", "-A");
+        git("-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "--no-gpg-sign", "-m", "c");
+        git("update-index", "--split-index");
+        assertThat(RepoTree.walk(dir).tracked()).hasValueSatisfying(s -> assertThat(s).contains(".env", "app/.env", "other/f"));
+
+        git("update-index", "--no-split-index");
+        git("sparse-checkout", "set", "--cone", "--sparse-index", "app");
+        assertThat(RepoTree.walk(dir).tracked()).hasValueSatisfying(s -> assertThat(s).contains(".env", "app/.env", "other/f"));
+    }
+
+    static boolean gitInstalled() {
+        try {
+            return new ProcessBuilder("git", "--version").redirectErrorStream(true).start().waitFor() == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private void git(String... args) throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("git", "-C", dir.toString()));
+        cmd.addAll(java.util.List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as("%s: %s", cmd, out).isZero();
     }
 }

@@ -50,6 +50,39 @@ class TestCommandsTest {
     }
 
     @Test
+    void hiddenFailuresListingsSkipsAndNonTestTargetsDoNotCount() {
+        for (String cmd : List.of(
+                "npm test || true", "npm test || :", "pytest || echo 'tests failed'", "npm test; exit 0", "go test ./... ; true",
+                "npm test &", "mvn verify | tee build.log", "(npm test) || true",
+                "mvn verify -Dmaven.test.failure.ignore=true", "mvn -D skipTests verify", "mvn verify -Dmaven.test.skip.exec=true",
+                "mvn verify -DskipTests=true", "mvn verify -D maven.test.skip=TRUE", "flake8 --exit-zero && pytest --exit-zero",
+                "pytest --collect-only", "pytest --co -q", "cargo test --no-run", "jest --listTests", "dotnet test --list-tests",
+                "./gradlew test --dry-run", "pytest -h", "pytest --help", "pytest --version", "tox -e lint", "tox -e lint,type",
+                "nox -s lint", "python -m tox -e docs", "npx nyc report", "nyc report --reporter=lcov", "python -m coverage report",
+                "coverage html", "if false; then npm test; fi", "false && npm test", "make test-deps", "make build-tests",
+                "make -n test", "npm run test:lint", "yarn test:typecheck", "npm run test:format", "turbo run test:lint",
+                "while false; do pytest; done")) {
+            assertThat(TestCommands.find(cmd)).as(cmd).isEmpty();
+        }
+        for (String cmd : List.of(
+                "npm test || exit 1", "npm test || { echo failed; exit 1; }", "set -o pipefail\nmvn verify | tee build.log",
+                "npm test 2>&1", "mvn verify -DskipTests=false", "tox", "tox -e py311-django42", "tox -e lint,py312", "nox -s tests-3.12",
+                "nyc mocha", "c8 --reporter=lcov npm test", "if false; then echo no; else npm test; fi", "false || npm test",
+                "make test", "make test-unit", "npm run test:unit", "npm run test:ci", "npm run test:e2e", "poetry run python -m pytest",
+                "uv run python -m pytest -x", "uv run --with pytest-cov python -m pytest", "php vendor/bin/phpunit", "deno test",
+                "deno task test", "docker run -h ci golang:1.23 go test ./...")) {
+            assertThat(TestCommands.find(cmd)).as(cmd).isPresent();
+        }
+    }
+
+    @Test
+    void deeplyNestedWrappersAreBounded() {
+        String npx = "npx ".repeat(30_000) + "jest";
+        assertThat(TestCommands.find(npx)).isEmpty();
+        assertThat(TestCommands.find("npx npx jest")).isPresent();
+    }
+
+    @Test
     void continuationLinesJoinAndTheLineOfTheMatchIsKept() {
         String script = "npm ci\n./mvnw -B \\\n  -Dstyle.skip \\\n  verify\nnpm run build\n";
         TestCommands.Match m = TestCommands.find(script).orElseThrow();

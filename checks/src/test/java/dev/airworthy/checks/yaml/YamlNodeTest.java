@@ -27,6 +27,26 @@ class YamlNodeTest {
     }
 
     @Test
+    void manyAliasesToOneAnchorParseAndStayCheapToWalk() throws Exception {
+        StringBuilder yaml = new StringBuilder("x-defaults: &d { restart: always, logging: { driver: json-file } }\nservices:\n");
+        for (int i = 0; i < 2_000; i++) {
+            yaml.append("  s").append(i).append(": { <<: *d, image: app:1.0, labels: *d }\n");
+        }
+        YamlNode doc = YamlNode.parseAll(yaml.toString(), "compose.yaml").getFirst();
+        YamlNode services = doc.get("services").orElseThrow();
+        assertThat(services.entries()).hasSize(2_000);
+        assertThat(services.keyLines()).containsEntry("s0", 3).containsEntry("s1999", 2_002);
+        assertThat(services.at("s1999", "restart").orElseThrow().text()).isEqualTo("always");
+        assertThat(doc.keyLines().keySet()).containsExactly("x-defaults", "services");
+    }
+
+    @Test
+    void byteOrderMarkIsNotPartOfTheFirstKey() throws Exception {
+        YamlNode doc = YamlNode.parseAll("\uFEFFservices:\r\n  api:\r\n    image: app:1.0\r\n", "compose.yaml").getFirst();
+        assertThat(doc.textAt("services", "api", "image")).hasValue("app:1.0");
+    }
+
+    @Test
     void multiDocumentFilesKeepEveryNonEmptyDocument() throws Exception {
         List<YamlNode> docs = YamlNode.parseAll("---\nkind: A\n---\n---\nkind: B\n", "k.yaml");
         assertThat(docs).extracting(d -> d.textAt("kind").orElseThrow()).containsExactly("A", "B");
