@@ -13,6 +13,18 @@ class CheckValidationTest {
     }
 
     @Test
+    void yamlNumbersThatAreNotPlainNumbersAreChecklistErrorsNotCrashes() {
+        assertThat(errors("""
+                - { id: a, check: repo.coverage, with: { min: .inf } }
+                - { id: b, check: k8s.replicas, with: { min: 0x10 } }
+                - { id: c, check: repo.coverage, with: { min: .NaN } }
+                """)).containsExactly(
+                "c.yml:5:53: parameter 'min' of repo.coverage: expected a number, got '.inf'",
+                "c.yml:6:52: parameter 'min' of k8s.replicas: expected an integer, got '0x10'",
+                "c.yml:7:53: parameter 'min' of repo.coverage: expected a number, got '.NaN'");
+    }
+
+    @Test
     void httpChecksRejectPathsThatAreNotUrls() {
         assertThat(errors("""
                 - { id: a, check: http.status, with: { path: "/a b", status: 700, json: { status: ok } } }

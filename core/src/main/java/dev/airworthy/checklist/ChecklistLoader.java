@@ -616,11 +616,14 @@ public final class ChecklistLoader {
                 if (Tag.BOOL.equals(tag)) {
                     return Boolean.valueOf(v);
                 }
-                if (Tag.INT.equals(tag)) {
+                // YAML also resolves 0x1F, 0o17, .inf and .nan as numbers; those stay text, and the
+                // parameter's own conversion then says what it expected.
+                if (Tag.INT.equals(tag) && v.matches("[-+]?[0-9]{1,4000}")) {
                     BigInteger big = new BigInteger(v);
                     return big.bitLength() < 64 ? (Object) big.longValue() : big;
                 }
-                if (Tag.FLOAT.equals(tag)) {
+                if (Tag.FLOAT.equals(tag) && !v.contains("inf") && !v.contains("nan") && !v.contains("Inf")
+                        && !v.contains("NaN") && !v.contains("INF") && !v.contains("NAN")) {
                     return Double.valueOf(v);
                 }
                 return interpolate(s);
