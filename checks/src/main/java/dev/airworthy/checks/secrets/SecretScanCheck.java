@@ -54,7 +54,8 @@ import java.util.stream.Collectors;
                 (`<...>`, `${...}`, `your_...`, `changeme`), vendors' documented example keys \
                 (`AKIAIOSFODNN7EXAMPLE`, the jwt.io sample token, Azurite's key), GitHub and npm tokens whose \
                 CRC32 tail does not match, UUIDs, hashes in lockfiles, base64 in `data:` URIs, and the context \
-                rules on lines over 2,000 characters (minified code). A line containing `airworthy:allow` is not \
+                rules on lines over 2,000 characters (minified code). A file not scanned (larger than \
+                `max-file-size`, unreadable) is a `secrets.scan.not-scanned` warning, never a silent pass. A line containing `airworthy:allow` is not \
                 reported. It reads each file once, runs one automaton over every rule's keywords before any \
                 pattern, and uses every core; `bench/secrets-scan` measures it on a generated 200 MB tree.""",
         rationale = """
@@ -93,10 +94,12 @@ import java.util.stream.Collectors;
                     description = "Run only these rules (ids as listed above; default: all)."),
             @Param(name = "exclude-rules", type = ParamType.STRING_LIST, description = "Rules not to run."),
             @Param(name = "max-file-size", defaultValue = "5MB",
-                    description = "Larger files are not scanned; they are listed in the evidence (`512KB`, `20MB`).")
+                    description = "Larger files are not scanned; each is a `secrets.scan.not-scanned` warning, so the item "
+                            + "does not pass (`512KB`, `20MB`).")
         })
 public final class SecretScanCheck implements Check {
     private static final int SHOWN_FINDINGS = 500;
+    static final String NOT_SCANNED = "secrets.scan.not-scanned";
     private static final Pattern SIZE = Pattern.compile("(?i)\\s*(\\d{1,12})\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\\s*");
 
     @Override
@@ -138,12 +141,21 @@ public final class SecretScanCheck implements Check {
         if (r.allowedPaths() > 0) {
             out.evidence(r.allowedPaths() + " file(s) left out by allow-paths " + p.list("allow-paths"));
         }
+        // A file not read is a question left open: never a silent pass (a warning naming it, at least).
+        String maxSize = p.string("max-file-size");
+        for (RepoTree.RepoFile f : r.tooLarge()) {
+            out.finding(Finding.warn(NOT_SCANNED, String.format(Locale.ROOT, "%s not scanned: %.1f MB, larger than max-file-size %s",
+                    f.path(), f.size() / 1e6, maxSize)).at(f.path(), null));
+        }
+        for (SecretScanner.NotRead f : r.unreadable()) {
+            out.finding(Finding.warn(NOT_SCANNED, f.path() + " not scanned: " + f.reason()).at(f.path(), null));
+        }
         if (!r.tooLarge().isEmpty()) {
-            out.evidence("not scanned, larger than max-file-size " + p.string("max-file-size") + ": " + list(r.tooLarge().stream()
+            out.evidence("not scanned, larger than max-file-size " + maxSize + ": " + list(r.tooLarge().stream()
                     .map(f -> String.format(Locale.ROOT, "%s (%.1f MB)", f.path(), f.size() / 1e6)).toList()));
         }
         if (!r.unreadable().isEmpty()) {
-            out.evidence("could not read: " + list(r.unreadable()));
+            out.evidence("could not read: " + list(r.unreadable().stream().map(SecretScanner.NotRead::toString).toList()));
         }
         if (r.allowedInline() > 0) {
             out.evidence(r.allowedInline() + " finding(s) on lines marked airworthy:allow");
@@ -187,8 +199,11 @@ public final class SecretScanCheck implements Check {
             return out.error("scan did not finish by its deadline: " + r.filesDone() + " of " + files(r.files())
                     + (found.isEmpty() ? "" : " (" + found.size() + " secret(s) found so far)"));
         }
-        String notScanned = r.tooLarge().isEmpty() ? ""
-                : "; " + r.tooLarge().size() + " file(s) over max-file-size not scanned";
+        int notRead = r.tooLarge().size() + r.unreadable().size();
+        String notScanned = notRead == 0 ? "" : "; " + notRead + " file(s) not scanned ("
+                + (r.tooLarge().isEmpty() ? "" : r.tooLarge().size() + " over max-file-size " + maxSize + ", e.g. "
+                        + r.tooLarge().getFirst().path() + (r.unreadable().isEmpty() ? "" : "; "))
+                + (r.unreadable().isEmpty() ? "" : r.unreadable().size() + " unreadable, e.g. " + r.unreadable().getFirst()) + ")";
         if (found.isEmpty() && !r.unreadable().isEmpty()) {
             return out.error("could not read " + r.unreadable().size() + " file(s): " + r.unreadable().getFirst());
         }
@@ -201,7 +216,8 @@ public final class SecretScanCheck implements Check {
             return out.skipped("no text file to scan (" + files(tree.files().size()) + ": binary, empty or left out by allow-paths)");
         }
         if (found.isEmpty()) {
-            return out.result(String.format(Locale.ROOT, "no secrets in %s (%.1f MB)%s%s", files(r.filesScanned()),
+            // Not a pass when a file was not scanned: the warnings make the status, this says what was judged.
+            return out.result("").withMessage(String.format(Locale.ROOT, "no secrets in %s (%.1f MB)%s%s", files(r.filesScanned()),
                     r.bytesScanned() / 1e6, baselined > 0 ? "; " + baselined + " baselined" : "", notScanned));
         }
         long fileCount = found.stream().map(SecretScanner.Finding::path).distinct().count();

@@ -75,9 +75,17 @@ public final class SecretScanner {
         }
     }
 
+    /** A file that could not be read, and why. */
+    public record NotRead(String path, String reason) {
+        @Override
+        public String toString() {
+            return path + ": " + reason;
+        }
+    }
+
     /** What a scan found and what it looked at. */
     public record Report(List<Finding> findings, int moreFindings, int files, int filesDone, int filesScanned,
-            long bytesScanned, int binaries, List<RepoFile> tooLarge, List<String> unreadable, int allowedPaths,
+            long bytesScanned, int binaries, List<RepoFile> tooLarge, List<NotRead> unreadable, int allowedPaths,
             int allowedInline, int allowedRegex, boolean finished, long nanos) {
 
         public double seconds() {
@@ -182,7 +190,7 @@ public final class SecretScanner {
         long bytes = 0;
         int inline = 0;
         int regex = 0;
-        List<String> unreadable = new ArrayList<>();
+        List<NotRead> unreadable = new ArrayList<>();
         for (Worker w : workers) {
             findings.addAll(w.findings);
             done += w.done;
@@ -199,7 +207,7 @@ public final class SecretScanner {
             more = findings.size() - MAX_FINDINGS;
             findings = new ArrayList<>(findings.subList(0, MAX_FINDINGS));
         }
-        unreadable.sort(null);
+        unreadable.sort(Comparator.comparing(NotRead::path));
         return new Report(List.copyOf(findings), more, todo.size(), done, scanned, bytes, binaries, List.copyOf(tooLarge),
                 List.copyOf(unreadable), allowedPaths, inline, regex, done == todo.size(), System.nanoTime() - t0);
     }
@@ -223,7 +231,7 @@ public final class SecretScanner {
         private String path;
 
         final List<Finding> findings = new ArrayList<>();
-        final List<String> unreadable = new ArrayList<>();
+        final List<NotRead> unreadable = new ArrayList<>();
         int done;
         int scanned;
         int binaries;
@@ -260,18 +268,18 @@ public final class SecretScanner {
             try {
                 len = read(f);
             } catch (java.nio.file.NoSuchFileException e) {
-                unreadable.add(f.path() + ": removed while the scan ran");
+                unreadable.add(new NotRead(f.path(), "removed while the scan ran"));
                 return;
             } catch (java.nio.file.AccessDeniedException e) {
-                unreadable.add(f.path() + ": permission denied");
+                unreadable.add(new NotRead(f.path(), "permission denied"));
                 return;
             } catch (IOException e) {
-                unreadable.add(f.path() + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                unreadable.add(new NotRead(f.path(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
                 return;
             }
             if (len < 0) {
                 // Grew past the limit since the walk: as good as too large, and said so.
-                unreadable.add(f.path() + ": grew beyond max-file-size while being scanned");
+                unreadable.add(new NotRead(f.path(), "grew beyond max-file-size while being scanned"));
                 return;
             }
             byte[] buf = buffer.array();

@@ -94,13 +94,15 @@ class SecretScanCheckTest {
     }
 
     @Test
-    void largeAndBinaryFilesAreCountedNeverSkippedSilently() throws Exception {
+    void aFileNotScannedIsAWarningNeverASilentPass() throws Exception {
         Files.write(repo.resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13});
         Files.writeString(repo.resolve("dump.sql"), "INSERT INTO t VALUES ('x');\n".repeat(50_000));
         Files.writeString(repo.resolve("app.py"), "print('hi')\n");
         CheckResult r = run("{ max-file-size: 512KB }", Duration.ofSeconds(30));
-        assertThat(r.status()).isEqualTo(Status.PASS);
-        assertThat(r.message()).isEqualTo("no secrets in 1 file (0.0 MB); 1 file(s) over max-file-size not scanned");
+        assertThat(r.status()).isEqualTo(Status.WARN);
+        assertThat(r.message()).isEqualTo("no secrets in 1 file (0.0 MB); 1 file(s) not scanned (1 over max-file-size 512KB, e.g. dump.sql)");
+        assertThat(r.findings()).extracting(f -> f.rule() + "@" + f.file() + ": " + f.message())
+                .containsExactly("secrets.scan.not-scanned@dump.sql: dump.sql not scanned: 1.4 MB, larger than max-file-size 512KB");
         assertThat(r.evidence()).contains("skipped 1 binary file(s) (a NUL byte in the first 8 KiB)",
                 "not scanned, larger than max-file-size 512KB: dump.sql (1.4 MB)");
         assertThat(r.metrics()).containsKeys("files_scanned", "scanned_mb", "scan_mb_per_s", "scan_ms");
