@@ -78,12 +78,15 @@ final class BaselineCommand implements Callable<Integer> {
         }
         Path repoDir = repoDir(c);
         RepoTree tree = RepoTree.walk(repoDir);
+        // The same files the check scans: the walk, plus tracked files it leaves out.
+        List<RepoTree.RepoFile> scanned = new ArrayList<>(tree.files());
+        scanned.addAll(SecretScanCheck.beyondTheWalk(tree));
         for (var e : byFile.entrySet()) {
             List<SecretScanner.Finding> findings = new ArrayList<>();
             int files = 0;
             for (Item item : e.getValue()) {
                 SecretScanner.Report r = SecretScanCheck.scanner(item.params())
-                        .scan(tree.files(), System.nanoTime() + Duration.ofDays(1).toNanos());
+                        .scan(scanned, System.nanoTime() + Duration.ofDays(1).toNanos());
                 findings.addAll(r.findings());
                 files = Math.max(files, r.filesScanned());
                 if (!r.unreadable().isEmpty()) {

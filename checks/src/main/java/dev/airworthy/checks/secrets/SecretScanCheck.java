@@ -39,8 +39,12 @@ import java.util.stream.Collectors;
         category = Category.REPOSITORY,
         severity = Severity.CRITICAL,
         summary = """
-                Scans every file of the repository (`.gitignore` honoured, vendored directories and binaries \
-                skipped) for credentials: cloud keys (`aws-access-key-id`, `aws-secret-access-key`, \
+                Scans every file of the repository for credentials. Skipped: binaries, files `.gitignore` \
+                names unless git tracks them, and vendored directories (`node_modules`, `vendor`, `third_party`, \
+                `bower_components`, `jspm_packages`, `Pods`, `.bundle`, `.yarn`, virtualenvs, tool caches, VCS \
+                metadata) except the credential files in them (`.bundle/config`, `.npmrc`, `.pypirc`, `.netrc`, \
+                `.pgpass`, `.git-credentials`, `.docker/config.json`) that git tracks, or `.bundle/config` outside \
+                a git work tree. Rules: cloud keys (`aws-access-key-id`, `aws-secret-access-key`, \
                 `google-api-key`, `azure-storage-key`), forge tokens (`github-pat`, `github-fine-grained-pat`, \
                 `github-app-token`, `github-oauth`, `gitlab-pat`), chat and mail (`slack-bot-token`, \
                 `slack-user-token`, `slack-webhook`, `sendgrid-api-key`, `twilio-api-key`), payment \
@@ -100,6 +104,8 @@ import java.util.stream.Collectors;
 public final class SecretScanCheck implements Check {
     private static final int SHOWN_FINDINGS = 500;
     static final String NOT_SCANNED = "secrets.scan.not-scanned";
+    private static final String BUNDLER_CONFIG = ".bundle/config";
+    private static final Set<String> CREDENTIAL_FILES = Set.of(".npmrc", ".pypirc", ".netrc", ".pgpass", ".git-credentials");
     private static final Pattern SIZE = Pattern.compile("(?i)\\s*(\\d{1,12})\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\\s*");
 
     @Override
@@ -121,13 +127,20 @@ public final class SecretScanCheck implements Check {
             }
         }
         RepoTree tree = RepoTree.of(ctx);
-        if (tree.files().isEmpty()) {
+        List<RepoTree.RepoFile> beyond = beyondTheWalk(tree);
+        List<RepoTree.RepoFile> files = new ArrayList<>(tree.files());
+        files.addAll(beyond);
+        if (files.isEmpty()) {
             throw new NotApplicable("the repository has no files to scan");
+        }
+        if (!beyond.isEmpty()) {
+            out.evidence("also scanned " + files(beyond.size()) + " that git tracks but the walk leaves out (.gitignore, "
+                    + "or a credential file in a vendored directory): " + list(beyond.stream().map(RepoTree.RepoFile::path).toList()));
         }
         Duration left = ctx.remaining();
         // Stop a little early, so the item reports how far it got rather than being cut off by the runner.
         Duration margin = Duration.ofMillis(Math.min(1000, Math.max(50, left.toMillis() / 20)));
-        SecretScanner.Report r = scanner(p).scan(tree.files(), System.nanoTime() + left.minus(margin).toNanos());
+        SecretScanner.Report r = scanner(p).scan(files, System.nanoTime() + left.minus(margin).toNanos());
 
         out.evidence(String.format(Locale.ROOT, "scanned %s (%.1f MB) in %.2f s: %.0f MB/s on %d threads, %d rules",
                 files(r.filesScanned()), r.bytesScanned() / 1e6, r.seconds(), r.megabytesPerSecond(), threads(), rules(p).size()));
@@ -213,7 +226,7 @@ public final class SecretScanCheck implements Check {
                 return out.error("no file was scanned: " + r.tooLarge().size() + " over max-file-size "
                         + p.string("max-file-size") + ", e.g. " + r.tooLarge().getFirst().path());
             }
-            return out.skipped("no text file to scan (" + files(tree.files().size()) + ": binary, empty or left out by allow-paths)");
+            return out.skipped("no text file to scan (" + files(files.size()) + ": binary, empty or left out by allow-paths)");
         }
         if (found.isEmpty()) {
             // Not a pass when a file was not scanned: the warnings make the status, this says what was judged.
@@ -227,6 +240,49 @@ public final class SecretScanCheck implements Check {
         return out.result("").withMessage(found.size() + " secret(s) in " + files(fileCount) + ": " + first
                 + (found.size() > 3 ? "; and " + (found.size() - 3) + " more" : "")
                 + (baselined > 0 ? " (" + baselined + " baselined)" : "") + notScanned);
+    }
+
+    /**
+     * Files in the repository that the walk leaves out but that hold secrets all the same: files git
+     * tracks although {@code .gitignore} names them (they are in every clone and in the history), and
+     * credential files ({@code .bundle/config}, {@code .npmrc}, ...) inside vendored directories, which
+     * the walk skips by name. Outside a git work tree only {@code .bundle/config} at the root is added.
+     */
+    public static List<RepoTree.RepoFile> beyondTheWalk(RepoTree tree) {
+        Set<String> walked = tree.files().stream().map(RepoTree.RepoFile::path).collect(Collectors.toSet());
+        Set<String> candidates = new java.util.TreeSet<>();
+        Optional<Set<String>> tracked = tree.tracked();
+        if (tracked.isPresent()) {
+            for (String path : tracked.get()) {
+                if (!walked.contains(path) && (!inVendoredDir(path) || isCredentialFile(path))) {
+                    candidates.add(path);
+                }
+            }
+        } else if (!walked.contains(BUNDLER_CONFIG)) {
+            candidates.add(BUNDLER_CONFIG);
+        }
+        List<RepoTree.RepoFile> out = new ArrayList<>();
+        for (String path : candidates) {
+            tree.explicit(path).filter(f -> !walked.contains(f.path())).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private static boolean inVendoredDir(String path) {
+        String[] parts = path.split("/");
+        for (int i = 0; i < parts.length - 1; i++) {
+            if (RepoTree.SKIPPED_DIRS.contains(parts[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Files whose whole purpose is to hold a registry's or a host's credentials. */
+    static boolean isCredentialFile(String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        return CREDENTIAL_FILES.contains(name) || path.equals(BUNDLER_CONFIG) || path.endsWith("/" + BUNDLER_CONFIG)
+                || path.equals(".docker/config.json") || path.endsWith("/.docker/config.json");
     }
 
     /** The scanner an item's parameters describe. */

@@ -109,6 +109,35 @@ class SecretScanCheckTest {
     }
 
     @Test
+    void trackedFilesTheWalkLeavesOutAreScanned() throws Exception {
+        try (var git = org.eclipse.jgit.api.Git.init().setDirectory(repo.toFile()).call()) {
+            Files.writeString(repo.resolve("prod.cfg"), "token = " + FAKE.forRule("github-pat") + "\n");
+            Files.createDirectories(repo.resolve(".bundle"));
+            Files.writeString(repo.resolve(".bundle/config"), "BUNDLE_GEMS__EXAMPLE__COM: \"" + FAKE.forRule("gitlab-pat") + "\"\n");
+            Files.createDirectories(repo.resolve("vendor/lib"));
+            Files.writeString(repo.resolve("vendor/lib/.npmrc"), "//registry.npmjs.org/:_authToken=" + FAKE.forRule("npm-token") + "\n");
+            Files.writeString(repo.resolve("vendor/lib/client.js"), "const t = '" + FAKE.forRule("github-pat") + "';\n");
+            git.add().addFilepattern(".").call();
+            // Ignored after they were added, as when a team adds the rule but forgets `git rm --cached`.
+            Files.writeString(repo.resolve(".gitignore"), "prod.cfg\n.bundle/\nlocal.cfg\n");
+        }
+        Files.writeString(repo.resolve("local.cfg"), "token = " + FAKE.forRule("github-pat") + "\n");
+        CheckResult r = run("{}", Duration.ofSeconds(30));
+        assertThat(r.findings()).extracting(f -> f.rule() + "@" + f.file())
+                .containsExactlyInAnyOrder("secrets.scan.github-pat@prod.cfg", "secrets.scan.gitlab-pat@.bundle/config",
+                        "secrets.scan.npm-token@vendor/lib/.npmrc");
+        assertThat(r.evidence()).anyMatch(e -> e.startsWith("also scanned 3 files that git tracks but the walk leaves out"));
+    }
+
+    @Test
+    void outsideAGitWorkTreeBundlerConfigIsScanned() throws Exception {
+        Files.createDirectories(repo.resolve(".bundle"));
+        Files.writeString(repo.resolve(".bundle/config"), "BUNDLE_GEMS__EXAMPLE__COM: \"" + FAKE.forRule("gitlab-pat") + "\"\n");
+        CheckResult r = run("{}", Duration.ofSeconds(30));
+        assertThat(r.findings()).extracting(f -> f.rule() + "@" + f.file()).containsExactly("secrets.scan.gitlab-pat@.bundle/config");
+    }
+
+    @Test
     void aNulByteInTheFirst8KiBMakesAFileBinaryAndALaterOneDoesNot() throws Exception {
         String token = "GITHUB_TOKEN=" + FAKE.forRule("github-pat") + "\n";
         for (int at : new int[] {0, 7, 8, 4095, 8191, 8192, 20_000}) {
