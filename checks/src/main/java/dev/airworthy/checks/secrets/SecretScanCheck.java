@@ -39,7 +39,8 @@ import java.util.stream.Collectors;
         category = Category.REPOSITORY,
         severity = Severity.CRITICAL,
         summary = """
-                Scans every file of the repository for credentials. Skipped: binaries, files `.gitignore` \
+                Scans every file of the repository for credentials. Skipped: binaries (over 5% NUL or control bytes in the first 8 KiB; UTF-16 text is \
+                decoded and scanned), files `.gitignore` \
                 names unless git tracks them, and vendored directories (`node_modules`, `vendor`, `third_party`, \
                 `bower_components`, `jspm_packages`, `Pods`, `.bundle`, `.yarn`, virtualenvs, tool caches, VCS \
                 metadata) except the credential files in them (`.bundle/config`, `.npmrc`, `.pypirc`, `.netrc`, \
@@ -149,7 +150,7 @@ public final class SecretScanCheck implements Check {
         out.metric("scan_mb_per_s", Math.round(r.megabytesPerSecond()));
         out.metric("scan_ms", Math.round(r.nanos() / 1e6));
         if (r.binaries() > 0) {
-            out.evidence("skipped " + r.binaries() + " binary file(s) (a NUL byte in the first 8 KiB)");
+            out.evidence("skipped " + r.binaries() + " binary file(s) (over 5% NUL or control bytes in the first 8 KiB)");
         }
         if (r.allowedPaths() > 0) {
             out.evidence(r.allowedPaths() + " file(s) left out by allow-paths " + p.list("allow-paths"));

@@ -3,9 +3,6 @@ package dev.airworthy.checks.secrets;
 import dev.airworthy.checks.repo.RepoTree.RepoFile;
 import dev.airworthy.checks.secrets.SecretRule.Candidate;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +23,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds secrets in a list of files, grep-fast: every file is read once as bytes, binaries (a NUL in
- * the first 8 KiB) are skipped, and one automaton over every rule's keywords runs before any
+ * Finds secrets in a list of files, grep-fast: every file is read once as bytes, binaries (over 5%
+ * NUL or control bytes in the first 8 KiB) are skipped, UTF-16 text is decoded, and one automaton over every rule's keywords runs before any
  * pattern; a rule's pattern then runs only in the bytes around its keywords' occurrences. Files are
  * shared out to a fixed pool of platform threads, one per core, each with one reusable buffer, so
  * memory stays at threads × {@code maxFileSize} however large the tree.
@@ -37,8 +34,9 @@ public final class SecretScanner {
     static final int BINARY_PROBE = 8192;
     /** Marker that suppresses the findings of its line. */
     static final byte[] ALLOW_MARKER = "airworthy:allow".getBytes(StandardCharsets.US_ASCII);
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final byte[] DATA_URI_MARKER = ";base64,".getBytes(StandardCharsets.US_ASCII);
+    /** A file whose first bytes are more than this share NUL or control bytes is binary (1/20). */
+    private static final int BINARY_SHARE = 20;
     /** At most this many findings are kept; more are counted. */
     static final int MAX_FINDINGS = 10_000;
 
@@ -212,6 +210,54 @@ public final class SecretScanner {
                 List.copyOf(unreadable), allowedPaths, inline, regex, done == todo.size(), System.nanoTime() - t0);
     }
 
+    /**
+     * Binary: more than one byte in {@link #BINARY_SHARE} of {@code buf[0, n)} is NUL or a control
+     * byte that text does not hold. A stray NUL in a text file does not make it binary; compressed
+     * data and images have about one in nine.
+     */
+    static boolean isBinary(byte[] buf, int n) {
+        int odd = 0;
+        for (int i = 0; i < n; i++) {
+            int b = buf[i] & 0xFF;
+            if (b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f' && b != 0x1B && b != '\b' || b == 0x7F) {
+                odd++;
+            }
+        }
+        return (long) odd * BINARY_SHARE > n;
+    }
+
+    /**
+     * UTF-16 little or big endian, by its byte-order mark or, without one, by NULs in every other
+     * byte of the first 8 KiB (ASCII text in UTF-16); null otherwise.
+     */
+    static java.nio.charset.Charset utf16(byte[] buf, int len) {
+        if (len >= 2 && buf[0] == (byte) 0xFF && buf[1] == (byte) 0xFE) {
+            return StandardCharsets.UTF_16LE;
+        }
+        if (len >= 2 && buf[0] == (byte) 0xFE && buf[1] == (byte) 0xFF) {
+            return StandardCharsets.UTF_16BE;
+        }
+        int n = Math.min(len, BINARY_PROBE) & ~1;
+        if (n < 4) {
+            return null;
+        }
+        int evenNul = 0;
+        int oddNul = 0;
+        for (int i = 0; i < n; i += 2) {
+            evenNul += buf[i] == 0 ? 1 : 0;
+            oddNul += buf[i + 1] == 0 ? 1 : 0;
+        }
+        int pairs = n / 2;
+        // Mostly NUL on one side, almost none on the other: text, two bytes a character.
+        if (oddNul * 10 >= pairs * 9 && evenNul * 20 < pairs) {
+            return StandardCharsets.UTF_16LE;
+        }
+        if (evenNul * 10 >= pairs * 9 && oddNul * 20 < pairs) {
+            return StandardCharsets.UTF_16BE;
+        }
+        return null;
+    }
+
     /** A match that passed its rule, before the file-wide filters. */
     private record Raw(int rule, int start, int secretStart, int secretEnd, String secret, boolean rejected) {
     }
@@ -283,7 +329,13 @@ public final class SecretScanner {
                 return;
             }
             byte[] buf = buffer.array();
-            if (hasNul(buf, Math.min(len, BINARY_PROBE))) {
+            java.nio.charset.Charset wide = utf16(buf, len);
+            if (wide != null) {
+                // UTF-16 (Windows tools write it): decoded, so that the rules see the text.
+                int bom = len >= 2 && (buf[0] == (byte) 0xFF && buf[1] == (byte) 0xFE || buf[0] == (byte) 0xFE && buf[1] == (byte) 0xFF) ? 2 : 0;
+                buf = new String(buf, bom, len - bom, wide).getBytes(StandardCharsets.UTF_8);
+                len = buf.length;
+            } else if (isBinary(buf, Math.min(len, BINARY_PROBE))) {
                 binaries++;
                 return;
             }
@@ -305,23 +357,6 @@ public final class SecretScanner {
             if (!raws.isEmpty()) {
                 report(buf, len);
             }
-        }
-
-        /** True when {@code buf[0, n)} holds a NUL byte; eight bytes at a time. */
-        private static boolean hasNul(byte[] buf, int n) {
-            int i = 0;
-            for (; i + 8 <= n; i += 8) {
-                long v = (long) LONGS.get(buf, i);
-                if (((v - 0x0101010101010101L) & ~v & 0x8080808080808080L) != 0) {
-                    return true;
-                }
-            }
-            for (; i < n; i++) {
-                if (buf[i] == 0) {
-                    return true;
-                }
-            }
-            return false;
         }
 
         /** Reads the file into the buffer; -1 when it is larger than the limit. */

@@ -103,7 +103,7 @@ class SecretScanCheckTest {
         assertThat(r.message()).isEqualTo("no secrets in 1 file (0.0 MB); 1 file(s) not scanned (1 over max-file-size 512KB, e.g. dump.sql)");
         assertThat(r.findings()).extracting(f -> f.rule() + "@" + f.file() + ": " + f.message())
                 .containsExactly("secrets.scan.not-scanned@dump.sql: dump.sql not scanned: 1.4 MB, larger than max-file-size 512KB");
-        assertThat(r.evidence()).contains("skipped 1 binary file(s) (a NUL byte in the first 8 KiB)",
+        assertThat(r.evidence()).contains("skipped 1 binary file(s) (over 5% NUL or control bytes in the first 8 KiB)",
                 "not scanned, larger than max-file-size 512KB: dump.sql (1.4 MB)");
         assertThat(r.metrics()).containsKeys("files_scanned", "scanned_mb", "scan_mb_per_s", "scan_ms");
     }
@@ -138,16 +138,22 @@ class SecretScanCheckTest {
     }
 
     @Test
-    void aNulByteInTheFirst8KiBMakesAFileBinaryAndALaterOneDoesNot() throws Exception {
+    void aStrayNulKeepsTextTextAndUtf16IsDecoded() throws Exception {
         String token = "GITHUB_TOKEN=" + FAKE.forRule("github-pat") + "\n";
-        for (int at : new int[] {0, 7, 8, 4095, 8191, 8192, 20_000}) {
-            byte[] content = ("x".repeat(30_000) + "\n" + token).getBytes(StandardCharsets.US_ASCII);
-            content[at] = 0;
-            Files.write(repo.resolve("f" + at + ".bin"), content);
-        }
+        byte[] stray = ("x".repeat(3_000) + "\n" + token).getBytes(StandardCharsets.US_ASCII);
+        stray[7] = 0;
+        Files.write(repo.resolve("stray.txt"), stray);
+        byte[] le = ("\uFEFF# settings\r\n" + token).getBytes(StandardCharsets.UTF_16LE);
+        Files.write(repo.resolve("bom-le.ps1"), le);
+        Files.write(repo.resolve("no-bom-be.reg"), ("# settings\n" + token).getBytes(StandardCharsets.UTF_16BE));
+        byte[] random = new byte[20_000];
+        new java.util.Random(7).nextBytes(random);
+        byte[] binary = (new String(random, StandardCharsets.ISO_8859_1) + "\n" + token).getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(repo.resolve("blob.bin"), binary);
         CheckResult r = run("{}", Duration.ofSeconds(30));
-        assertThat(r.findings()).extracting(Finding::file).containsExactlyInAnyOrder("f8192.bin", "f20000.bin");
-        assertThat(r.evidence()).contains("skipped 5 binary file(s) (a NUL byte in the first 8 KiB)");
+        assertThat(r.findings()).extracting(f -> f.file() + ":" + f.line())
+                .containsExactlyInAnyOrder("stray.txt:2", "bom-le.ps1:2", "no-bom-be.reg:2");
+        assertThat(r.evidence()).contains("skipped 1 binary file(s) (over 5% NUL or control bytes in the first 8 KiB)");
     }
 
     @Test
