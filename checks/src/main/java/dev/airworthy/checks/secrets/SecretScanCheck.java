@@ -48,18 +48,22 @@ import java.util.stream.Collectors;
                 a git work tree. Rules: cloud keys (`aws-access-key-id`, `aws-secret-access-key`, \
                 `google-api-key`, `azure-storage-key`), forge tokens (`github-pat`, `github-fine-grained-pat`, \
                 `github-app-token`, `github-oauth`, `gitlab-pat`), chat and mail (`slack-bot-token`, \
-                `slack-user-token`, `slack-webhook`, `sendgrid-api-key`, `twilio-api-key`), payment \
+                `slack-user-token`, `slack-app-token`, `slack-webhook`, `sendgrid-api-key`, `twilio-api-key`), payment \
                 (`stripe-live-key`), package registries (`npm-token`, `pypi-token`), AI providers \
                 (`openai-api-key`, `anthropic-api-key`), private keys (`private-key-rsa`, `private-key-ec`, \
                 `private-key-dsa`, `private-key-openssh`, `private-key-pgp`, `private-key-pkcs8`, encrypted ones \
-                included), `jwt`, `connection-url-password`, and `generic-password`, `generic-secret`, \
+                included), `jwt`, `connection-url-password`, \
+                passwords in `.netrc` and `.pgpass` lines (`netrc-password`, `pgpass-password`), base64 \
+                `user:password` after `Basic` or in Docker's `"auth"` (`basic-auth-credentials`), and `generic-password`, `generic-secret`, \
                 `generic-token` (a value assigned to a name that says it is a secret, reported only when it \
                 looks generated: long enough, mixed, high entropy). Findings are `secrets.scan.<rule>` with \
                 file and line; the secret is shown only as a prefix and its length. Not reported: placeholders \
                 (`<...>`, `${...}`, `your_...`, `changeme`), vendors' documented example keys \
                 (`AKIAIOSFODNN7EXAMPLE`, the jwt.io sample token, Azurite's key), GitHub and npm tokens whose \
                 CRC32 tail does not match, UUIDs, hashes in lockfiles, base64 in `data:` URIs, and the context \
-                rules on lines over 2,000 characters (minified code). A file not scanned (larger than \
+                rules in minified code, source maps and bundles (`*.min.js`, `*.min.css`, `*.map`, `*.bundle.js`, \
+                `*.chunk.js`). A value assigned to a secret's name is found in code held in JSON strings too \
+                (`\\"api_key\\": \\"...\\"`); a private key split over concatenated string literals is found. A file not scanned (larger than \
                 `max-file-size`, unreadable) is a `secrets.scan.not-scanned` warning, never a silent pass. A line containing `airworthy:allow` is not \
                 reported. It reads each file once, runs one automaton over every rule's keywords before any \
                 pattern, and uses every core; `bench/secrets-scan` measures it on a generated 200 MB tree.""",

@@ -436,7 +436,7 @@ public final class SecretScanner {
                 int ge = m.end(rule.group());
                 String secret = new String(text.bytes, gs, ge - gs, StandardCharsets.UTF_8);
                 if (rule.multiline()) {
-                    secret = secret.replaceAll("\\\\[rnt]|\\s", "");
+                    secret = secret.replaceAll("\\\\[rnt]|[\\s\"']", "");
                 }
                 // Cheapest tests first; the placeholder patterns last.
                 boolean rejected = SecretRules.DOCUMENTED_EXAMPLES.contains(secret)
