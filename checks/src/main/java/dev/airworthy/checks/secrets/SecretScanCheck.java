@@ -77,8 +77,8 @@ import java.util.stream.Collectors;
                 new one and load it from the environment or a secret manager (`${VAR}` references are \
                 fine). For findings that are not secrets, or accepted for now: `airworthy:allow` on the line, \
                 `allow-paths` for fixtures and test data, `allow-regex` for known test values, or a baseline \
-                written by `airworthy baseline` (entries are keyed by rule and secret, not line; stale entries \
-                are listed in the evidence).""",
+                written by `airworthy baseline` (entries are keyed by an HMAC of rule and secret under a random \
+                salt kept in the file, not by line; stale entries are listed in the evidence by rule and place).""",
         example = """
                 - id: no-secrets
                   title: No credentials committed
@@ -186,8 +186,8 @@ public final class SecretScanCheck implements Check {
         int baselined = 0;
         Set<String> seen = new LinkedHashSet<>();
         for (SecretScanner.Finding f : r.findings()) {
-            seen.add(f.fingerprint());
-            if (baseline != null && baseline.contains(f.fingerprint())) {
+            if (baseline != null && baseline.contains(f)) {
+                seen.add(baseline.fingerprint(f));
                 baselined++;
             } else {
                 found.add(f);
@@ -196,9 +196,9 @@ public final class SecretScanCheck implements Check {
         if (baseline != null) {
             out.evidence("baseline " + p.string("baseline") + ": " + baseline.entries().size() + " entr"
                     + (baseline.entries().size() == 1 ? "y" : "ies") + "; " + baselined + " finding(s) baselined");
+            // Rule and place only: a fingerprint's prefix would let a reader confirm a guessed secret.
             List<String> stale = baseline.entries().stream().filter(e -> !seen.contains(e.fingerprint()))
-                    .map(e -> e.rule() + " recorded at " + e.file() + ":" + e.line() + " (" + e.masked() + ", "
-                            + e.fingerprint().substring(0, 12) + ")")
+                    .map(e -> e.rule() + " recorded at " + e.file() + ":" + e.line())
                     .toList();
             if (!stale.isEmpty() && r.finished()) {
                 out.evidence("stale baseline entries, found no more (remove them): " + list(stale));

@@ -59,10 +59,6 @@ public final class SecretScanner {
 
     /** One secret: the rule, where it starts, and the secret itself (never printed: see {@link #masked()}). */
     public record Finding(SecretRule rule, String path, int line, String secret) {
-        public String fingerprint() {
-            return SecretBaseline.fingerprint(rule.findingRule(), secret);
-        }
-
         public String masked() {
             return SecretValues.masked(secret);
         }
