@@ -64,8 +64,10 @@ import java.util.stream.Collectors;
                 rules in minified code, source maps and bundles (`*.min.js`, `*.min.css`, `*.map`, `*.bundle.js`, \
                 `*.chunk.js`). A value assigned to a secret's name is found in code held in JSON strings too \
                 (`\\"api_key\\": \\"...\\"`); a private key split over concatenated string literals is found. A file not scanned (larger than \
-                `max-file-size`, unreadable) is a `secrets.scan.not-scanned` warning, never a silent pass. A line containing `airworthy:allow` is not \
-                reported. It reads each file once, runs one automaton over every rule's keywords before any \
+                `max-file-size`, unreadable) is a `secrets.scan.not-scanned` warning, never a silent pass. A finding is not reported when its \
+                line holds `airworthy:allow` as a token of its own in a comment (after `#`, `//`, `/*`, `--`, \
+                `<!--` or `;`) and outside the secret itself; `airworthy:allow-list` or the marker inside a value \
+                does not count. It reads each file once, runs one automaton over every rule's keywords before any \
                 pattern, and uses every core; `bench/secrets-scan` measures it on a generated 200 MB tree.""",
         rationale = """
                 A credential in a repository is readable by everyone with a clone, forever: in forks, CI \
@@ -75,7 +77,7 @@ import java.util.stream.Collectors;
         remediation = """
                 Revoke the credential first (it is in the history, deleting the line is not enough), issue a \
                 new one and load it from the environment or a secret manager (`${VAR}` references are \
-                fine). For findings that are not secrets, or accepted for now: `airworthy:allow` on the line, \
+                fine). For findings that are not secrets, or accepted for now: an `# airworthy:allow` comment on the line, \
                 `allow-paths` for fixtures and test data, `allow-regex` for known test values, or a baseline \
                 written by `airworthy baseline` (entries are keyed by an HMAC of rule and secret under a random \
                 salt kept in the file, not by line; stale entries are listed in the evidence by rule and place).""",
@@ -242,7 +244,8 @@ public final class SecretScanCheck implements Check {
         String first = found.stream().limit(3)
                 .map(f -> f.rule().description() + " " + f.masked() + " at " + f.path() + ":" + f.line())
                 .collect(Collectors.joining("; "));
-        return out.result("").withMessage(found.size() + " secret(s) in " + files(fileCount) + ": " + first
+        // Past MAX_FINDINGS the rest were counted but not judged against the baseline: at least this many.
+        return out.result("").withMessage((r.moreFindings() > 0 ? "at least " + found.size() : String.valueOf(found.size())) + " secret(s) in " + files(fileCount) + ": " + first
                 + (found.size() > 3 ? "; and " + (found.size() - 3) + " more" : "")
                 + (baselined > 0 ? " (" + baselined + " baselined)" : "") + notScanned);
     }

@@ -254,6 +254,13 @@ public final class SecretScanner {
         return null;
     }
 
+    /** Time ran out in the middle of a file (a large one, or one with very many keyword hits). */
+    private static final class DeadlinePassed extends RuntimeException {
+        DeadlinePassed() {
+            super(null, null, false, false);
+        }
+    }
+
     /** A match that passed its rule, before the file-wide filters. */
     private record Raw(int rule, int start, int secretStart, int secretEnd, String secret, boolean rejected) {
     }
@@ -271,6 +278,11 @@ public final class SecretScanner {
         private final List<Raw> raws = new ArrayList<>();
         private ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
         private String path;
+        /** Where the last data-URI walk started and where its base64 run began; matches come in order. */
+        private int runFrom;
+        private int runStart;
+        /** Keyword hits in this file, to look at the clock now and then inside a large file. */
+        private int hits;
 
         final List<Finding> findings = new ArrayList<>();
         final List<NotRead> unreadable = new ArrayList<>();
@@ -299,12 +311,18 @@ public final class SecretScanner {
                     stop.set(true);
                     break;
                 }
-                scanFile(files.get(i));
+                try {
+                    scanFile(files.get(i));
+                } catch (DeadlinePassed e) {
+                    stop.set(true);
+                    break;
+                }
                 done++;
             }
             return null;
         }
 
+        /** Scans one file; throws {@link DeadlinePassed} when time is up inside it (the file is not done). */
         private void scanFile(RepoFile f) {
             int len;
             try {
@@ -378,6 +396,9 @@ public final class SecretScanner {
 
         @Override
         public void hit(int keyword, int end) {
+            if ((++hits & 0xFFF) == 0 && System.nanoTime() - stopAtNanos >= 0) {
+                throw new DeadlinePassed();
+            }
             int keywordStart = end - automaton.length(keyword);
             byte[] buf = text.bytes;
             for (int r : rulesOf[keyword]) {
@@ -437,7 +458,7 @@ public final class SecretScanner {
                 // Cheapest tests first; the placeholder patterns last.
                 boolean rejected = SecretRules.DOCUMENTED_EXAMPLES.contains(secret)
                         || rule.minEntropy() > 0 && SecretValues.shannonBits(secret) < rule.minEntropy()
-                        || !rule.judge().isSecret(new Candidate(secret, m, path, lineLength(m.start(), m.end())))
+                        || !rule.judge().isSecret(new Candidate(secret, m, path))
                         || !rule.multiline() && SecretValues.isPlaceholder(secret);
                 // A vendor format that fails its own test (a bad checksum, a documented example) keeps the
                 // generic rules quiet about the same text too.
@@ -446,20 +467,6 @@ public final class SecretScanner {
                 }
             }
             pendingEnd[r] = -1;
-        }
-
-        /** The length of the line around {@code [start, end)}, counting at most 4 KiB either side. */
-        private int lineLength(int start, int end) {
-            byte[] buf = text.bytes;
-            int s = start;
-            for (int limit = Math.max(0, start - 4096); s > limit && buf[s - 1] != '\n'; ) {
-                s--;
-            }
-            int e = end;
-            for (int limit = Math.min(text.length, end + 4096); e < limit && buf[e] != '\n'; ) {
-                e++;
-            }
-            return e - s;
         }
 
         /** File-wide filters, line numbers, and the findings. */
@@ -483,6 +490,7 @@ public final class SecretScanner {
                 }
             }
             List<Raw> kept = new ArrayList<>();
+            runFrom = -1;
             for (int i = 0; i < raws.size(); i++) {
                 if (!dropped[i] && !raws.get(i).rejected() && !inDataUri(buf, raws.get(i).secretStart())) {
                     kept.add(raws.get(i));
@@ -491,13 +499,25 @@ public final class SecretScanner {
             kept.sort(Comparator.comparingInt(Raw::start));
             int line = 1;
             int counted = 0;
+            int lineStart = 0;
+            int lineEnd = -1;
+            int[] markers = new int[0];
             for (Raw raw : kept) {
                 for (; counted < raw.start(); counted++) {
                     if (buf[counted] == '\n') {
                         line++;
+                        lineStart = counted + 1;
                     }
                 }
-                if (allowedInline(buf, len, raw.start())) {
+                if (raw.start() > lineEnd) {
+                    // A new line: its bounds and allow markers, once however many matches it holds.
+                    lineEnd = raw.start();
+                    while (lineEnd < len && buf[lineEnd] != '\n') {
+                        lineEnd++;
+                    }
+                    markers = allowMarkers(buf, lineStart, lineEnd);
+                }
+                if (allowedInline(markers, raw)) {
                     allowedInline++;
                 } else if (options.allowSecret().stream().anyMatch(p -> p.matcher(raw.secret()).find())) {
                     allowedRegex++;
@@ -507,33 +527,70 @@ public final class SecretScanner {
             }
         }
 
-        private static boolean allowedInline(byte[] buf, int len, int at) {
-            int s = at;
-            for (int limit = Math.max(0, at - 65_536); s > limit && buf[s - 1] != '\n'; ) {
-                s--;
-            }
-            int e = at;
-            for (int limit = Math.min(len, at + 65_536); e < limit && buf[e] != '\n'; ) {
-                e++;
-            }
-            outer:
-            for (int i = s; i <= e - ALLOW_MARKER.length; i++) {
-                for (int j = 0; j < ALLOW_MARKER.length; j++) {
-                    if (buf[i + j] != ALLOW_MARKER[j]) {
-                        continue outer;
-                    }
+        /**
+         * The positions of {@code airworthy:allow} markers on the line {@code [start, end)}: the marker
+         * as a token of its own (not {@code airworthy:allow-list}), after a comment start ({@code #},
+         * {@code //}, {@code /*}, {@code --}, {@code <!--}, {@code ;}) on the line.
+         */
+        static int[] allowMarkers(byte[] buf, int start, int end) {
+            int[] found = new int[0];
+            int comment = -1;
+            for (int i = start; i <= end - ALLOW_MARKER.length; i++) {
+                byte b = buf[i];
+                if (comment < 0 && (b == '#' || b == ';' || (b == '/' || b == '-') && i + 1 < end && buf[i + 1] == b
+                        || b == '/' && i + 1 < end && buf[i + 1] == '*' || b == '<' && i + 3 < end && buf[i + 1] == '!'
+                        && buf[i + 2] == '-' && buf[i + 3] == '-')) {
+                    comment = i;
                 }
-                return true;
+                if (comment < 0 || b != 'a' || !startsWith(buf, i, ALLOW_MARKER)) {
+                    continue;
+                }
+                int after = i + ALLOW_MARKER.length;
+                boolean alone = (i == start || !isTokenByte(buf[i - 1])) && (after >= end || !isTokenByte(buf[after]));
+                if (alone) {
+                    found = Arrays.copyOf(found, found.length + 1);
+                    found[found.length - 1] = i;
+                }
+            }
+            return found;
+        }
+
+        private static boolean startsWith(byte[] buf, int at, byte[] word) {
+            for (int j = 0; j < word.length; j++) {
+                if (buf[at + j] != word[j]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean isTokenByte(byte b) {
+            return SecretRules.isNameByte(b) || b == ':' || b == '/';
+        }
+
+        /** A marker of the match's line that is not part of the secret itself. */
+        private static boolean allowedInline(int[] markers, Raw raw) {
+            for (int m : markers) {
+                if (m + ALLOW_MARKER.length <= raw.secretStart() || m >= raw.secretEnd()) {
+                    return true;
+                }
             }
             return false;
         }
 
         /** True inside the payload of a {@code data:...;base64,} URI: embedded images and fonts, not credentials. */
-        private static boolean inDataUri(byte[] buf, int at) {
+        private boolean inDataUri(byte[] buf, int at) {
             int i = at;
             for (int limit = Math.max(0, at - (1 << 20)); i > limit && isBase64(buf[i - 1]); ) {
+                if (i == runFrom) {
+                    // The previous (earlier) match's walk went on from here: the same run, not walked twice.
+                    i = runStart;
+                    break;
+                }
                 i--;
             }
+            runFrom = at;
+            runStart = i;
             if (i < DATA_URI_MARKER.length) {
                 return false;
             }

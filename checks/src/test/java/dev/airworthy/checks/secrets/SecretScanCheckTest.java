@@ -173,6 +173,35 @@ class SecretScanCheckTest {
     }
 
     @Test
+    void theAllowMarkerIsACommentTokenOutsideTheSecret() throws Exception {
+        String t = FAKE.forRule("github-pat");
+        Files.writeString(repo.resolve("a.py"), String.join("\n",
+                "A = \"" + t + "\"  # airworthy:allow (revoked)",
+                "B = \"" + t + "\"  // airworthy:allow",
+                "C = \"" + t + "\"  # airworthy:allow-list of test tokens",
+                "{\"note\": \"airworthy:allow\", \"token\": \"" + t + "\"}",
+                "D = \"" + t + "\"  airworthy:allow",
+                "") );
+        CheckResult r = run("{}", Duration.ofSeconds(30));
+        assertThat(r.findings()).extracting(Finding::line).containsExactly(3, 4, 5);
+        assertThat(r.evidence()).contains("2 finding(s) on lines marked airworthy:allow");
+    }
+
+    @Test
+    void aLongLineWithManyMatchesTakesLinearTime() throws Exception {
+        StringBuilder b = new StringBuilder("// airworthy:allow\n");
+        String t = FAKE.forRule("github-pat");
+        for (int i = 0; b.length() < 2_000_000; i++) {
+            b.append("token=").append(t).append(';');
+        }
+        Files.writeString(repo.resolve("one-line.txt"), b.append('\n'));
+        long t0 = System.nanoTime();
+        CheckResult r = run("{}", Duration.ofSeconds(60));
+        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(3.0);
+        assertThat(r.message()).startsWith("at least 10000 secret(s) in 1 file");
+    }
+
+    @Test
     void nothingScannedIsNeverAPass() throws Exception {
         Files.write(repo.resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13});
         Files.createDirectories(repo.resolve("fixtures"));
