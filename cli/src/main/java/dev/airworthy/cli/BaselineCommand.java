@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
 @Command(name = "baseline",
         description = {"Accept the secrets secrets.scan finds today: write each secrets.scan item's baseline file, so that "
                 + "the item fails only on secrets that are not in it.",
-            "Entries are keyed by rule and secret (a SHA-256), not by line; the file holds no secret. Review it and commit it."},
+            "Entries are keyed by rule and secret (an HMAC-SHA256 under a random salt kept in the file), not by line; "
+                + "the file holds no secret. Review it and commit it."},
         footerHeading = "%nExamples:%n",
         footer = {"  airworthy baseline", "  airworthy baseline -c ops/airworthy.yml --repo .",
             "  airworthy baseline --output .airworthy/secrets-baseline.json"},
@@ -78,12 +79,15 @@ final class BaselineCommand implements Callable<Integer> {
         }
         Path repoDir = repoDir(c);
         RepoTree tree = RepoTree.walk(repoDir);
+        // The same files the check scans: the walk, plus tracked files it leaves out.
+        List<RepoTree.RepoFile> scanned = new ArrayList<>(tree.files());
+        scanned.addAll(SecretScanCheck.beyondTheWalk(tree));
         for (var e : byFile.entrySet()) {
             List<SecretScanner.Finding> findings = new ArrayList<>();
             int files = 0;
             for (Item item : e.getValue()) {
                 SecretScanner.Report r = SecretScanCheck.scanner(item.params())
-                        .scan(tree.files(), System.nanoTime() + Duration.ofDays(1).toNanos());
+                        .scan(scanned, System.nanoTime() + Duration.ofDays(1).toNanos());
                 findings.addAll(r.findings());
                 files = Math.max(files, r.filesScanned());
                 if (!r.unreadable().isEmpty()) {
@@ -97,9 +101,11 @@ final class BaselineCommand implements Callable<Integer> {
             }
             Set<String> before = previous(e.getKey());
             int written = SecretBaseline.write(e.getKey(), findings);
-            Set<String> now = findings.stream().map(SecretScanner.Finding::fingerprint).collect(Collectors.toSet());
+            // The salt of an earlier baseline is kept, so its fingerprints compare with the new ones.
+            SecretBaseline now = SecretBaseline.read(e.getKey(), e.getKey().toString());
+            Set<String> nowKeys = now.entries().stream().map(SecretBaseline.Entry::fingerprint).collect(Collectors.toSet());
             String change = before == null ? "" : String.format(Locale.ROOT, " (%d new, %d no longer found)",
-                    now.stream().filter(f -> !before.contains(f)).count(), before.stream().filter(f -> !now.contains(f)).count());
+                    nowKeys.stream().filter(f -> !before.contains(f)).count(), before.stream().filter(f -> !nowKeys.contains(f)).count());
             session.out().printf(Locale.ROOT, "Wrote %s: %d entr%s from %d finding(s) in %d files of %s%s, for %s.%n",
                     e.getKey(), written, written == 1 ? "y" : "ies", findings.size(), files, repoDir, change,
                     e.getValue().stream().map(i -> "'" + i.id() + "'").collect(Collectors.joining(", ")));

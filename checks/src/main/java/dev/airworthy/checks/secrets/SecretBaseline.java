@@ -11,8 +11,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,13 +22,17 @@ import java.util.Map;
 
 /**
  * Findings a team has accepted, keyed by what was found rather than where: the fingerprint is
- * {@code sha256(rule + ":" + secret)} in hex, so moving a line keeps it accepted and a new secret on
- * an accepted line is still reported. File, line and the masked secret are kept for people reading
- * the file; only the fingerprint is compared. The file never holds a secret.
+ * {@code HMAC-SHA256(salt, rule + ":" + secret)} in hex, with a random salt of the baseline's own,
+ * stored in it, so that a fingerprint cannot be checked against a dictionary of likely passwords
+ * without the file, nor matched across repositories. Moving a line keeps a finding accepted and a
+ * new secret on an accepted line is still reported. File, line and the masked secret are kept for
+ * people reading the file; only the fingerprint is compared. The file never holds a secret.
  */
 public final class SecretBaseline {
-    public static final String SCHEMA = "airworthy.secrets-baseline/v1";
+    public static final String SCHEMA = "airworthy.secrets-baseline/v2";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final int SALT_BYTES = 32;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** One accepted finding. */
     public record Entry(String fingerprint, String rule, String file, int line, String masked) {
@@ -39,28 +45,36 @@ public final class SecretBaseline {
         }
     }
 
+    private final byte[] salt;
     private final Map<String, Entry> entries;
 
-    private SecretBaseline(Map<String, Entry> entries) {
+    private SecretBaseline(byte[] salt, Map<String, Entry> entries) {
+        this.salt = salt;
         this.entries = entries;
     }
 
-    /** {@code sha256(rule + ":" + secret)}, hex: the key of a finding in a baseline. */
-    public static String fingerprint(String rule, String secret) {
+    /** {@code HMAC-SHA256(salt, rule + ":" + secret)}, hex: the key of a finding in a baseline with this salt. */
+    public static String fingerprint(byte[] salt, String rule, String secret) {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha.digest((rule + ":" + secret).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(salt, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal((rule + ":" + secret).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no HMAC-SHA256", e);
         }
+    }
+
+    /** This baseline's key for a finding. */
+    public String fingerprint(SecretScanner.Finding f) {
+        return fingerprint(salt, f.rule().findingRule(), f.secret());
     }
 
     public List<Entry> entries() {
         return List.copyOf(entries.values());
     }
 
-    public boolean contains(String fingerprint) {
-        return entries.containsKey(fingerprint);
+    public boolean contains(SecretScanner.Finding f) {
+        return entries.containsKey(fingerprint(f));
     }
 
     /** Reads a baseline written by {@link #write}; {@code label} names the file in messages. */
@@ -75,6 +89,15 @@ public final class SecretBaseline {
         }
         if (root == null || !root.isObject() || !SCHEMA.equals(root.path("schema").asText())) {
             throw new Invalid(label + ": not a secrets baseline (expected \"schema\": \"" + SCHEMA + "\")");
+        }
+        byte[] salt;
+        try {
+            salt = HexFormat.of().parseHex(root.path("salt").asText(""));
+        } catch (IllegalArgumentException e) {
+            salt = new byte[0];
+        }
+        if (salt.length < 16) {
+            throw new Invalid(label + ": \"salt\" must be at least 32 hex digits");
         }
         JsonNode list = root.path("findings");
         if (!list.isArray()) {
@@ -91,19 +114,38 @@ public final class SecretBaseline {
                     n.path("masked").asText("")));
             i++;
         }
-        return new SecretBaseline(entries);
+        return new SecretBaseline(salt, entries);
     }
 
-    /** Writes the findings as a baseline, one entry per fingerprint, in file and line order. */
+    /**
+     * Writes the findings as a baseline, one entry per fingerprint, in file and line order. The salt of
+     * the baseline already at {@code file} is kept (so unchanged entries keep their fingerprints);
+     * otherwise a new random one is drawn.
+     */
     public static int write(Path file, List<SecretScanner.Finding> findings) throws IOException {
+        byte[] salt = null;
+        if (Files.isRegularFile(file)) {
+            try {
+                salt = read(file, file.toString()).salt;
+            } catch (Invalid e) {
+                salt = null;
+            }
+        }
+        if (salt == null) {
+            salt = new byte[SALT_BYTES];
+            RANDOM.nextBytes(salt);
+        }
+        SecretBaseline b = new SecretBaseline(salt, Map.of());
         ObjectNode root = JSON.createObjectNode();
         root.put("schema", SCHEMA);
         root.put("about", "Accepted findings of secrets.scan, written by `airworthy baseline`. Each is keyed by "
-                + "sha256(rule + \":\" + secret); file and line say where it was when recorded. Remove an entry to report it again.");
+                + "HMAC-SHA256(salt, rule + \":\" + secret); file and line say where it was when recorded. Remove an entry "
+                + "to report it again.");
+        root.put("salt", HexFormat.of().formatHex(salt));
         ArrayNode list = root.putArray("findings");
         Map<String, SecretScanner.Finding> unique = new LinkedHashMap<>();
         for (SecretScanner.Finding f : findings) {
-            unique.putIfAbsent(f.fingerprint(), f);
+            unique.putIfAbsent(b.fingerprint(f), f);
         }
         for (var e : unique.entrySet()) {
             ObjectNode n = list.addObject();

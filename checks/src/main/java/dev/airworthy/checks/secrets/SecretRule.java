@@ -33,7 +33,7 @@ public record SecretRule(String id, String description, List<String> keywords, b
         Gate gate) {
 
     /** One match as the judge sees it. */
-    public record Candidate(String secret, MatchResult match, String path, int lineLength) {
+    public record Candidate(String secret, MatchResult match, String path) {
         @Override
         public String toString() {
             return "candidate in " + path + " (" + SecretValues.masked(secret) + ")";

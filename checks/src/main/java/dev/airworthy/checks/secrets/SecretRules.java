@@ -42,11 +42,12 @@ public final class SecretRules {
 
     /**
      * A name, an assignment operator, and a quoted or bare value (group 3); group 1 is the name. Not
-     * a shell expansion such as {@code ${PASSWORD:-default}}.
+     * a shell expansion such as {@code ${PASSWORD:-default}}. Quotes may be escaped ({@code \\"}), as
+     * in code held in JSON strings: notebooks, Terraform state.
      */
     private static final String ASSIGNMENT =
-            "(?:(?<=--)|(?<![\\w.$@-]))(?<!\\$\\{)([A-Za-z_$@][\\w.$@-]{0,80}+)[\"']?\\s{0,10}+(?::=|=>|[:=])(?![=~>])\\s{0,10}+"
-                    + "([\"'`]?)([^\\s\"'`,;(){}\\[\\]<>\\\\]{1,500}+)\\2";
+            "(?:(?<=--)|(?<![\\w.$@-]))(?<!\\$\\{)([A-Za-z_$@][\\w.$@-]{0,80}+)(?:\\\\?[\"'])?\\s{0,10}+(?::=|=>|[:=])(?![=~>])\\s{0,10}+"
+                    + "((?:\\\\?[\"'`])?)([^\\s\"'`,;(){}\\[\\]<>\\\\]{1,500}+)\\2";
 
     public static final List<SecretRule> ALL = List.of(
             SecretRule.token("aws-access-key-id", "AWS access key id",
@@ -77,6 +78,10 @@ public final class SecretRules {
             SecretRule.token("slack-user-token", "Slack user token",
                     "(?<![A-Za-z0-9-])(xox[pe]-[0-9]{10,13}+-[0-9]{10,13}+-[0-9]{10,13}+-[A-Za-z0-9]{28,34}+)(?![A-Za-z0-9])",
                     "xoxp-", "xoxe-"),
+            SecretRule.token("slack-app-token", "Slack app-level, configuration or refresh token",
+                    "(?<![A-Za-z0-9.-])(xapp-[0-9]-[A-Z0-9]{8,14}+-[0-9]{10,13}+-[a-f0-9]{60,70}+"
+                            + "|xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,220}+|xoxe-[0-9]-[A-Za-z0-9]{100,220}+)(?![A-Za-z0-9])",
+                    "xapp-", "xoxe.", "xoxe-").entropy(3.5),
             SecretRule.token("slack-webhook", "Slack incoming webhook URL",
                     "(https://(?i:hooks\\.slack\\.com)/(?:services|workflows|triggers)/[A-Za-z0-9_/+-]{20,120}+)",
                     "slack.com").window(14, 200).entropy(0).judge(SecretRules::randomLastSegment),
@@ -112,10 +117,22 @@ public final class SecretRules {
                     "(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{10,2000}+\\.eyJ[A-Za-z0-9_-]{10,8000}+\\.[A-Za-z0-9_-]{16,2000}+)"
                             + "(?![A-Za-z0-9_-])", "yJ").window(1, 12_100).entropy(0).judge(SecretRules::jwtHeader),
             SecretRule.token("connection-url-password", "password in a connection URL",
-                    "(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{1,30}+)://([^\\s:@/'\"<>]{0,128}+):([^\\s@/'\"<>]{1,256}+)"
+                    "(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{1,30}+)://([^\\s:@/'\"<>]{0,128}+):([^\\s@'\"<>]{1,256}+)"
                             + "@([A-Za-z0-9.\\[\\]:_-]{1,256}+)", "://")
                     .group(3).window(40, 700).startingAtWord().asGeneric().entropy(0).judge(SecretRules::urlPassword)
                     .gate(SecretRules::userInfoFollows),
+            new SecretRule("netrc-password", "password in a .netrc machine entry", List.of("machine"), true, Pattern.compile(
+                    "(?<![A-Za-z0-9_-])machine\\s{1,10}+\\S{1,253}+(?:\\s{1,10}+(?:login|account|port)\\s{1,10}+\\S{1,128}+){0,3}+"
+                            + "\\s{1,10}+password\\s{1,10}+(\\S{1,256}+)"), 1, 0, 800, true, false, false, 0,
+                    c -> plainPassword(c.secret()), SecretRule.Gate.ANY),
+            SecretRule.token("pgpass-password", "password in a .pgpass line",
+                    "(?m)^([A-Za-z0-9.*_-]{1,253}+):(?:5432|6432|\\*):[^:\\s]{1,63}+:[^:\\s]{1,63}+:(\\S{1,256}+)$",
+                    ":5432:", ":6432:", ":*:").group(2).window(260, 400).entropy(0)
+                    .judge(c -> plainPassword(c.secret()) && !isLoopbackOrDocumentation(c.match().group(1).toLowerCase(Locale.ROOT))),
+            SecretRule.token("basic-auth-credentials", "user:password in base64 (HTTP Basic authorization, Docker auth)",
+                    "(?:(?i:\"auth\")\\s{0,5}+:\\s{0,5}+\"|(?<![A-Za-z0-9])(?i:basic)[ \\t]{1,5}+)"
+                            + "([A-Za-z0-9+/]{8,400}+={0,2}+)(?![A-Za-z0-9+/=])", "\"auth\"", "basic ").ignoreCase().window(30, 420)
+                    .entropy(0).judge(SecretRules::basicCredentials),
             assignment("generic-password", "password assigned in code or configuration",
                     Set.of("PASSWORD", "PASSWD", "PASSPHRASE", "PWD", "PASS"), "password", "passwd", "passphrase", "pwd"),
             assignment("generic-secret", "secret or API key assigned in code or configuration",
@@ -127,16 +144,17 @@ public final class SecretRules {
             "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "cargo.lock", "go.sum",
             "poetry.lock", "pipfile.lock", "uv.lock", "pdm.lock", "gemfile.lock", "composer.lock", "packages.lock.json",
             "gradle.lockfile", "flake.lock", "mix.lock", "pubspec.lock", "podfile.lock", "package.resolved");
-    private static final List<String> MINIFIED_SUFFIXES = List.of(".min.js", ".min.mjs", ".min.css", ".js.map", ".css.map");
-    /** Lines longer than this are generated or minified; the context rules do not judge them. */
-    static final int GENERATED_LINE = 2000;
+    /** Minified code, source maps and bundles: the context rules do not judge them (names there are mangled). */
+    private static final List<String> MINIFIED_SUFFIXES = List.of(".min.js", ".min.mjs", ".min.css", ".js.map", ".css.map",
+            ".bundle.js", ".chunk.js");
     /** {@code GITHUB_TOKEN=}: the name of a setting, quoted as a value. */
     private static final Pattern CONSTANT_NAME = Pattern.compile("[A-Z][A-Z0-9]{0,60}+(?:_[A-Z0-9]{1,60}+){1,20}+[=:]?");
     private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     /** {@code settings.SECRET_KEY}, {@code process.env.JWT_SECRET!}: code that reads a secret from elsewhere. */
     private static final Pattern DOTTED_NAME = Pattern.compile("[A-Za-z_$][\\w$]{0,100}+(?:\\.[A-Za-z_$][\\w$]{0,100}+){1,20}+[!?]?");
     private static final Pattern PATH_LIKE = Pattern.compile("(?:\\.{0,2}/|~/|[A-Za-z]:\\\\).*|.*\\.(?:[a-z]{2,5})");
-    private static final Pattern TEMPLATED = Pattern.compile("\\$\\{|\\{\\{|#\\{|%\\(|%[sd]|^\\{.*}$|^:[A-Za-z_]|^<.*>$");
+    private static final Pattern TEMPLATED = Pattern.compile("\\$\\{|\\{\\{|#\\{|%\\(|%[sd]|%[0-9]{1,2}\\$[sdf]|^\\{.*}$|^:[A-Za-z_]|^<.*>$");
+    private static final Pattern PORT_AND_PATH = Pattern.compile("[0-9]{1,5}+/.*");
     private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     private SecretRules() {
@@ -150,10 +168,11 @@ public final class SecretRules {
 
     private static SecretRule privateKey(String id, String description, String header, String... keywords) {
         // Header lines (Proc-Type, DEK-Info, Version) may follow the BEGIN line; the body is base64 with
-        // line breaks, or with \n escapes when the key sits in a JSON or code string.
+        // line breaks, or with \n escapes when the key sits in a JSON or code string, or split over
+        // concatenated string literals ("...\n" + "..."): quotes and + may come between its lines.
         String regex = "-----BEGIN " + header + "-----(?:\\s|\\\\[rn]){1,8}+"
                 + "(?:[A-Za-z][A-Za-z0-9-]{0,30}+:[^\\r\\n\\\\]{0,200}+(?:\\s|\\\\[rn]){1,8}+){0,8}+"
-                + "([A-Za-z0-9+/=\\s\\\\]{64,40000}+)";
+                + "([A-Za-z0-9+/=\\s\\\\\"']{64,40000}+)";
         return new SecretRule(id, description, List.of(keywords), true, Pattern.compile(regex), 1, 6, 40_100, true, false, false,
                 4.0, c -> c.secret().length() >= 64, SecretRule.Gate.ANY);
     }
@@ -170,6 +189,9 @@ public final class SecretRules {
     static boolean assignmentFollows(byte[] t, int start, int end, int length) {
         int i = end;
         for (int limit = Math.min(length, end + 80); i < limit && isNameByte(t[i]); ) {
+            i++;
+        }
+        if (i + 1 < length && t[i] == '\\' && (t[i + 1] == '"' || t[i + 1] == '\'')) {
             i++;
         }
         if (i < length && (t[i] == '"' || t[i] == '\'')) {
@@ -190,14 +212,14 @@ public final class SecretRules {
                 || b == '@' || b == '-';
     }
 
-    /** After {@code ://}, an {@code @} comes before the host's end: there is user information to look at. */
+    /** After {@code ://}, an {@code @} comes before the URL's end: user information to look at (a password may hold a /). */
     static boolean userInfoFollows(byte[] t, int start, int end, int length) {
         for (int i = end, limit = Math.min(length, end + 400); i < limit; i++) {
             byte b = t[i];
             if (b == '@') {
                 return true;
             }
-            if (b == '/' || b == ' ' || b == '\n' || b == '"' || b == '\'' || b == '<' || b == '>' || b == '\t') {
+            if (b == ' ' || b == '\n' || b == '"' || b == '\'' || b == '<' || b == '>' || b == '\t') {
                 return false;
             }
         }
@@ -216,7 +238,7 @@ public final class SecretRules {
     /** A value assigned to a name that says it holds a secret, and that looks generated rather than written. */
     static boolean assignedSecret(Candidate c, Set<String> nameWords) {
         // Cheapest first: most assignments to secret-looking names are code, references or short.
-        if (!mixedEnough(c.secret()) || c.lineLength() > GENERATED_LINE) {
+        if (!mixedEnough(c.secret())) {
             return false;
         }
         String name = c.match().group(1);
@@ -227,38 +249,87 @@ public final class SecretRules {
         return looksGenerated(c.secret());
     }
 
-    /** At least 8 characters with a digit, or 10 with a symbol: the shape of a generated value, cheaply. */
+    /**
+     * The shape of a generated value, cheaply: at least 8 characters with a digit, 10 with a symbol,
+     * or 16 letters of both cases.
+     */
     private static boolean mixedEnough(String v) {
         if (v.length() < 8) {
             return false;
         }
         boolean symbol = false;
+        boolean upper = false;
+        boolean lower = false;
         for (int i = 0; i < v.length(); i++) {
             char ch = v.charAt(i);
             if (ch >= '0' && ch <= '9') {
                 return true;
             }
+            upper |= ch >= 'A' && ch <= 'Z';
+            lower |= ch >= 'a' && ch <= 'z';
             symbol |= !Character.isLetterOrDigit(ch) && ch != '_' && ch != '-' && ch != '.';
         }
-        return symbol && v.length() >= 10;
+        return symbol && v.length() >= 10 || upper && lower && v.length() >= 16;
     }
 
     /**
-     * True for a value that reads like a credential: long enough, mixed (a digit, or symbols), with
-     * enough entropy; false for references, placeholders, defaults, UUIDs, dotted names and paths.
+     * True for a value that reads like a credential: long enough, mixed (a digit, or symbols, or
+     * random-looking letters), with enough entropy; false for references, placeholders, defaults,
+     * UUIDs, dotted names and paths. Ten characters of three classes ({@code Xk29sLq81v}) are enough.
      */
     static boolean looksGenerated(String v) {
         if (!mixedEnough(v)) {
             return false;
         }
         double bits = SecretValues.shannonBits(v);
-        if (bits < 3.0 || bits * v.length() < 40) {
+        double total = classes(v) >= 3 && v.length() >= 10 ? 30 : 40;
+        if (bits < 3.0 || bits * v.length() < total) {
+            return false;
+        }
+        if (v.chars().allMatch(Character::isLetter) && !randomLetters(v, bits)) {
             return false;
         }
         return !(SecretValues.isReference(v) || SecretValues.isPlaceholder(v) || SecretValues.isDefault(v)
                 || TEMPLATED.matcher(v).find() || UUID.matcher(v).matches() || DOTTED_NAME.matcher(v).matches()
                 || CONSTANT_NAME.matcher(v).matches()
                 || v.length() < 200 && PATH_LIKE.matcher(v).matches());
+    }
+
+    /** Of upper case, lower case, digits and symbols, how many occur. */
+    private static int classes(String v) {
+        int upper = 0;
+        int lower = 0;
+        int digit = 0;
+        int other = 0;
+        for (int i = 0; i < v.length(); i++) {
+            char ch = v.charAt(i);
+            if (ch >= 'A' && ch <= 'Z') {
+                upper = 1;
+            } else if (ch >= 'a' && ch <= 'z') {
+                lower = 1;
+            } else if (ch >= '0' && ch <= '9') {
+                digit = 1;
+            } else {
+                other = 1;
+            }
+        }
+        return upper + lower + digit + other;
+    }
+
+    /**
+     * Letters drawn at random rather than words: both cases in similar shares (a camelCase name has
+     * one capital a word) and few vowels (words have one in three or more, random letters one in five).
+     */
+    private static boolean randomLetters(String v, double bits) {
+        int upper = 0;
+        int vowels = 0;
+        for (int i = 0; i < v.length(); i++) {
+            char ch = v.charAt(i);
+            upper += Character.isUpperCase(ch) ? 1 : 0;
+            vowels += "aeiouyAEIOUY".indexOf(ch) >= 0 ? 1 : 0;
+        }
+        int n = v.length();
+        return bits >= 3.5 && upper * 4 >= n && upper * 4 <= n * 3 && vowels * 10 < n * 3;
     }
 
     static boolean isLockfile(String path) {
@@ -336,14 +407,38 @@ public final class SecretRules {
      */
     private static boolean urlPassword(Candidate c) {
         String pass = c.secret();
+        if (PORT_AND_PATH.matcher(pass).matches()) {
+            // https://host:8080/users/@me: a port and a path, not a password.
+            return false;
+        }
         // Fewer than four characters: a test's stand-in ("pw", "x"), or an @ inside the password cut it short.
-        if (pass.length() < 4 || SecretValues.isReference(pass) || SecretValues.isPlaceholder(pass) || SecretValues.isDefault(pass)
-                || TEMPLATED.matcher(pass).find()) {
+        if (!plainPassword(pass)) {
             return false;
         }
         String host = c.match().group(4).toLowerCase(Locale.ROOT);
         host = host.startsWith("[") ? host.substring(0, Math.max(1, host.indexOf(']') + 1)) : host.replaceFirst(":.*", "");
         return !isLoopbackOrDocumentation(host);
+    }
+
+    /** A password as people write them: four characters or more, not a reference, placeholder, default or template. */
+    static boolean plainPassword(String pass) {
+        return pass.length() >= 4 && !SecretValues.isReference(pass) && !SecretValues.isPlaceholder(pass)
+                && !SecretValues.isDefault(pass) && !TEMPLATED.matcher(pass).find();
+    }
+
+    /** Base64 of {@code user:password}, printable, with a password that is not a placeholder. */
+    private static boolean basicCredentials(Candidate c) {
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(c.secret()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 1 || decoded.chars().anyMatch(ch -> ch < 0x20 || ch == 0xFFFD)) {
+            return false;
+        }
+        return plainPassword(decoded.substring(colon + 1)) && !SecretValues.isPlaceholder(decoded.substring(0, colon));
     }
 
     static boolean isLoopbackOrDocumentation(String host) {

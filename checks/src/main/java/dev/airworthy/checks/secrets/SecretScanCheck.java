@@ -39,23 +39,35 @@ import java.util.stream.Collectors;
         category = Category.REPOSITORY,
         severity = Severity.CRITICAL,
         summary = """
-                Scans every file of the repository (`.gitignore` honoured, vendored directories and binaries \
-                skipped) for credentials: cloud keys (`aws-access-key-id`, `aws-secret-access-key`, \
+                Scans every file of the repository for credentials. Skipped: binaries (over 5% NUL or control bytes in the first 8 KiB; UTF-16 text is \
+                decoded and scanned), files `.gitignore` \
+                names unless git tracks them, and vendored directories (`node_modules`, `vendor`, `third_party`, \
+                `bower_components`, `jspm_packages`, `Pods`, `.bundle`, `.yarn`, virtualenvs, tool caches, VCS \
+                metadata) except the credential files in them (`.bundle/config`, `.npmrc`, `.pypirc`, `.netrc`, \
+                `.pgpass`, `.git-credentials`, `.docker/config.json`) that git tracks, or `.bundle/config` outside \
+                a git work tree. Rules: cloud keys (`aws-access-key-id`, `aws-secret-access-key`, \
                 `google-api-key`, `azure-storage-key`), forge tokens (`github-pat`, `github-fine-grained-pat`, \
                 `github-app-token`, `github-oauth`, `gitlab-pat`), chat and mail (`slack-bot-token`, \
-                `slack-user-token`, `slack-webhook`, `sendgrid-api-key`, `twilio-api-key`), payment \
+                `slack-user-token`, `slack-app-token`, `slack-webhook`, `sendgrid-api-key`, `twilio-api-key`), payment \
                 (`stripe-live-key`), package registries (`npm-token`, `pypi-token`), AI providers \
                 (`openai-api-key`, `anthropic-api-key`), private keys (`private-key-rsa`, `private-key-ec`, \
                 `private-key-dsa`, `private-key-openssh`, `private-key-pgp`, `private-key-pkcs8`, encrypted ones \
-                included), `jwt`, `connection-url-password`, and `generic-password`, `generic-secret`, \
+                included), `jwt`, `connection-url-password`, \
+                passwords in `.netrc` and `.pgpass` lines (`netrc-password`, `pgpass-password`), base64 \
+                `user:password` after `Basic` or in Docker's `"auth"` (`basic-auth-credentials`), and `generic-password`, `generic-secret`, \
                 `generic-token` (a value assigned to a name that says it is a secret, reported only when it \
                 looks generated: long enough, mixed, high entropy). Findings are `secrets.scan.<rule>` with \
                 file and line; the secret is shown only as a prefix and its length. Not reported: placeholders \
                 (`<...>`, `${...}`, `your_...`, `changeme`), vendors' documented example keys \
                 (`AKIAIOSFODNN7EXAMPLE`, the jwt.io sample token, Azurite's key), GitHub and npm tokens whose \
                 CRC32 tail does not match, UUIDs, hashes in lockfiles, base64 in `data:` URIs, and the context \
-                rules on lines over 2,000 characters (minified code). A line containing `airworthy:allow` is not \
-                reported. It reads each file once, runs one automaton over every rule's keywords before any \
+                rules in minified code, source maps and bundles (`*.min.js`, `*.min.css`, `*.map`, `*.bundle.js`, \
+                `*.chunk.js`). A value assigned to a secret's name is found in code held in JSON strings too \
+                (`\\"api_key\\": \\"...\\"`); a private key split over concatenated string literals is found. A file not scanned (larger than \
+                `max-file-size`, unreadable) is a `secrets.scan.not-scanned` warning, never a silent pass. A finding is not reported when its \
+                line holds `airworthy:allow` as a token of its own in a comment (after `#`, `//`, `/*`, `--`, \
+                `<!--` or `;`) and outside the secret itself; `airworthy:allow-list` or the marker inside a value \
+                does not count. It reads each file once, runs one automaton over every rule's keywords before any \
                 pattern, and uses every core; `bench/secrets-scan` measures it on a generated 200 MB tree.""",
         rationale = """
                 A credential in a repository is readable by everyone with a clone, forever: in forks, CI \
@@ -65,10 +77,10 @@ import java.util.stream.Collectors;
         remediation = """
                 Revoke the credential first (it is in the history, deleting the line is not enough), issue a \
                 new one and load it from the environment or a secret manager (`${VAR}` references are \
-                fine). For findings that are not secrets, or accepted for now: `airworthy:allow` on the line, \
+                fine). For findings that are not secrets, or accepted for now: an `# airworthy:allow` comment on the line, \
                 `allow-paths` for fixtures and test data, `allow-regex` for known test values, or a baseline \
-                written by `airworthy baseline` (entries are keyed by rule and secret, not line; stale entries \
-                are listed in the evidence).""",
+                written by `airworthy baseline` (entries are keyed by an HMAC of rule and secret under a random \
+                salt kept in the file, not by line; stale entries are listed in the evidence by rule and place).""",
         example = """
                 - id: no-secrets
                   title: No credentials committed
@@ -93,10 +105,14 @@ import java.util.stream.Collectors;
                     description = "Run only these rules (ids as listed above; default: all)."),
             @Param(name = "exclude-rules", type = ParamType.STRING_LIST, description = "Rules not to run."),
             @Param(name = "max-file-size", defaultValue = "5MB",
-                    description = "Larger files are not scanned; they are listed in the evidence (`512KB`, `20MB`).")
+                    description = "Larger files are not scanned; each is a `secrets.scan.not-scanned` warning, so the item "
+                            + "does not pass (`512KB`, `20MB`).")
         })
 public final class SecretScanCheck implements Check {
     private static final int SHOWN_FINDINGS = 500;
+    static final String NOT_SCANNED = "secrets.scan.not-scanned";
+    private static final String BUNDLER_CONFIG = ".bundle/config";
+    private static final Set<String> CREDENTIAL_FILES = Set.of(".npmrc", ".pypirc", ".netrc", ".pgpass", ".git-credentials");
     private static final Pattern SIZE = Pattern.compile("(?i)\\s*(\\d{1,12})\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\\s*");
 
     @Override
@@ -118,13 +134,20 @@ public final class SecretScanCheck implements Check {
             }
         }
         RepoTree tree = RepoTree.of(ctx);
-        if (tree.files().isEmpty()) {
+        List<RepoTree.RepoFile> beyond = beyondTheWalk(tree);
+        List<RepoTree.RepoFile> files = new ArrayList<>(tree.files());
+        files.addAll(beyond);
+        if (files.isEmpty()) {
             throw new NotApplicable("the repository has no files to scan");
+        }
+        if (!beyond.isEmpty()) {
+            out.evidence("also scanned " + files(beyond.size()) + " that git tracks but the walk leaves out (.gitignore, "
+                    + "or a credential file in a vendored directory): " + list(beyond.stream().map(RepoTree.RepoFile::path).toList()));
         }
         Duration left = ctx.remaining();
         // Stop a little early, so the item reports how far it got rather than being cut off by the runner.
         Duration margin = Duration.ofMillis(Math.min(1000, Math.max(50, left.toMillis() / 20)));
-        SecretScanner.Report r = scanner(p).scan(tree.files(), System.nanoTime() + left.minus(margin).toNanos());
+        SecretScanner.Report r = scanner(p).scan(files, System.nanoTime() + left.minus(margin).toNanos());
 
         out.evidence(String.format(Locale.ROOT, "scanned %s (%.1f MB) in %.2f s: %.0f MB/s on %d threads, %d rules",
                 files(r.filesScanned()), r.bytesScanned() / 1e6, r.seconds(), r.megabytesPerSecond(), threads(), rules(p).size()));
@@ -133,17 +156,26 @@ public final class SecretScanCheck implements Check {
         out.metric("scan_mb_per_s", Math.round(r.megabytesPerSecond()));
         out.metric("scan_ms", Math.round(r.nanos() / 1e6));
         if (r.binaries() > 0) {
-            out.evidence("skipped " + r.binaries() + " binary file(s) (a NUL byte in the first 8 KiB)");
+            out.evidence("skipped " + r.binaries() + " binary file(s) (over 5% NUL or control bytes in the first 8 KiB)");
         }
         if (r.allowedPaths() > 0) {
             out.evidence(r.allowedPaths() + " file(s) left out by allow-paths " + p.list("allow-paths"));
         }
+        // A file not read is a question left open: never a silent pass (a warning naming it, at least).
+        String maxSize = p.string("max-file-size");
+        for (RepoTree.RepoFile f : r.tooLarge()) {
+            out.finding(Finding.warn(NOT_SCANNED, String.format(Locale.ROOT, "%s not scanned: %.1f MB, larger than max-file-size %s",
+                    f.path(), f.size() / 1e6, maxSize)).at(f.path(), null));
+        }
+        for (SecretScanner.NotRead f : r.unreadable()) {
+            out.finding(Finding.warn(NOT_SCANNED, f.path() + " not scanned: " + f.reason()).at(f.path(), null));
+        }
         if (!r.tooLarge().isEmpty()) {
-            out.evidence("not scanned, larger than max-file-size " + p.string("max-file-size") + ": " + list(r.tooLarge().stream()
+            out.evidence("not scanned, larger than max-file-size " + maxSize + ": " + list(r.tooLarge().stream()
                     .map(f -> String.format(Locale.ROOT, "%s (%.1f MB)", f.path(), f.size() / 1e6)).toList()));
         }
         if (!r.unreadable().isEmpty()) {
-            out.evidence("could not read: " + list(r.unreadable()));
+            out.evidence("could not read: " + list(r.unreadable().stream().map(SecretScanner.NotRead::toString).toList()));
         }
         if (r.allowedInline() > 0) {
             out.evidence(r.allowedInline() + " finding(s) on lines marked airworthy:allow");
@@ -156,8 +188,8 @@ public final class SecretScanCheck implements Check {
         int baselined = 0;
         Set<String> seen = new LinkedHashSet<>();
         for (SecretScanner.Finding f : r.findings()) {
-            seen.add(f.fingerprint());
-            if (baseline != null && baseline.contains(f.fingerprint())) {
+            if (baseline != null && baseline.contains(f)) {
+                seen.add(baseline.fingerprint(f));
                 baselined++;
             } else {
                 found.add(f);
@@ -166,9 +198,9 @@ public final class SecretScanCheck implements Check {
         if (baseline != null) {
             out.evidence("baseline " + p.string("baseline") + ": " + baseline.entries().size() + " entr"
                     + (baseline.entries().size() == 1 ? "y" : "ies") + "; " + baselined + " finding(s) baselined");
+            // Rule and place only: a fingerprint's prefix would let a reader confirm a guessed secret.
             List<String> stale = baseline.entries().stream().filter(e -> !seen.contains(e.fingerprint()))
-                    .map(e -> e.rule() + " recorded at " + e.file() + ":" + e.line() + " (" + e.masked() + ", "
-                            + e.fingerprint().substring(0, 12) + ")")
+                    .map(e -> e.rule() + " recorded at " + e.file() + ":" + e.line())
                     .toList();
             if (!stale.isEmpty() && r.finished()) {
                 out.evidence("stale baseline entries, found no more (remove them): " + list(stale));
@@ -187,8 +219,11 @@ public final class SecretScanCheck implements Check {
             return out.error("scan did not finish by its deadline: " + r.filesDone() + " of " + files(r.files())
                     + (found.isEmpty() ? "" : " (" + found.size() + " secret(s) found so far)"));
         }
-        String notScanned = r.tooLarge().isEmpty() ? ""
-                : "; " + r.tooLarge().size() + " file(s) over max-file-size not scanned";
+        int notRead = r.tooLarge().size() + r.unreadable().size();
+        String notScanned = notRead == 0 ? "" : "; " + notRead + " file(s) not scanned ("
+                + (r.tooLarge().isEmpty() ? "" : r.tooLarge().size() + " over max-file-size " + maxSize + ", e.g. "
+                        + r.tooLarge().getFirst().path() + (r.unreadable().isEmpty() ? "" : "; "))
+                + (r.unreadable().isEmpty() ? "" : r.unreadable().size() + " unreadable, e.g. " + r.unreadable().getFirst()) + ")";
         if (found.isEmpty() && !r.unreadable().isEmpty()) {
             return out.error("could not read " + r.unreadable().size() + " file(s): " + r.unreadable().getFirst());
         }
@@ -198,19 +233,64 @@ public final class SecretScanCheck implements Check {
                 return out.error("no file was scanned: " + r.tooLarge().size() + " over max-file-size "
                         + p.string("max-file-size") + ", e.g. " + r.tooLarge().getFirst().path());
             }
-            return out.skipped("no text file to scan (" + files(tree.files().size()) + ": binary, empty or left out by allow-paths)");
+            return out.skipped("no text file to scan (" + files(files.size()) + ": binary, empty or left out by allow-paths)");
         }
         if (found.isEmpty()) {
-            return out.result(String.format(Locale.ROOT, "no secrets in %s (%.1f MB)%s%s", files(r.filesScanned()),
+            // Not a pass when a file was not scanned: the warnings make the status, this says what was judged.
+            return out.result("").withMessage(String.format(Locale.ROOT, "no secrets in %s (%.1f MB)%s%s", files(r.filesScanned()),
                     r.bytesScanned() / 1e6, baselined > 0 ? "; " + baselined + " baselined" : "", notScanned));
         }
         long fileCount = found.stream().map(SecretScanner.Finding::path).distinct().count();
         String first = found.stream().limit(3)
                 .map(f -> f.rule().description() + " " + f.masked() + " at " + f.path() + ":" + f.line())
                 .collect(Collectors.joining("; "));
-        return out.result("").withMessage(found.size() + " secret(s) in " + files(fileCount) + ": " + first
+        // Past MAX_FINDINGS the rest were counted but not judged against the baseline: at least this many.
+        return out.result("").withMessage((r.moreFindings() > 0 ? "at least " + found.size() : String.valueOf(found.size())) + " secret(s) in " + files(fileCount) + ": " + first
                 + (found.size() > 3 ? "; and " + (found.size() - 3) + " more" : "")
                 + (baselined > 0 ? " (" + baselined + " baselined)" : "") + notScanned);
+    }
+
+    /**
+     * Files in the repository that the walk leaves out but that hold secrets all the same: files git
+     * tracks although {@code .gitignore} names them (they are in every clone and in the history), and
+     * credential files ({@code .bundle/config}, {@code .npmrc}, ...) inside vendored directories, which
+     * the walk skips by name. Outside a git work tree only {@code .bundle/config} at the root is added.
+     */
+    public static List<RepoTree.RepoFile> beyondTheWalk(RepoTree tree) {
+        Set<String> walked = tree.files().stream().map(RepoTree.RepoFile::path).collect(Collectors.toSet());
+        Set<String> candidates = new java.util.TreeSet<>();
+        Optional<Set<String>> tracked = tree.tracked();
+        if (tracked.isPresent()) {
+            for (String path : tracked.get()) {
+                if (!walked.contains(path) && (!inVendoredDir(path) || isCredentialFile(path))) {
+                    candidates.add(path);
+                }
+            }
+        } else if (!walked.contains(BUNDLER_CONFIG)) {
+            candidates.add(BUNDLER_CONFIG);
+        }
+        List<RepoTree.RepoFile> out = new ArrayList<>();
+        for (String path : candidates) {
+            tree.explicit(path).filter(f -> !walked.contains(f.path())).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private static boolean inVendoredDir(String path) {
+        String[] parts = path.split("/");
+        for (int i = 0; i < parts.length - 1; i++) {
+            if (RepoTree.SKIPPED_DIRS.contains(parts[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Files whose whole purpose is to hold a registry's or a host's credentials. */
+    static boolean isCredentialFile(String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        return CREDENTIAL_FILES.contains(name) || path.equals(BUNDLER_CONFIG) || path.endsWith("/" + BUNDLER_CONFIG)
+                || path.equals(".docker/config.json") || path.endsWith("/.docker/config.json");
     }
 
     /** The scanner an item's parameters describe. */

@@ -3,9 +3,6 @@ package dev.airworthy.checks.secrets;
 import dev.airworthy.checks.repo.RepoTree.RepoFile;
 import dev.airworthy.checks.secrets.SecretRule.Candidate;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +23,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds secrets in a list of files, grep-fast: every file is read once as bytes, binaries (a NUL in
- * the first 8 KiB) are skipped, and one automaton over every rule's keywords runs before any
+ * Finds secrets in a list of files, grep-fast: every file is read once as bytes, binaries (over 5%
+ * NUL or control bytes in the first 8 KiB) are skipped, UTF-16 text is decoded, and one automaton over every rule's keywords runs before any
  * pattern; a rule's pattern then runs only in the bytes around its keywords' occurrences. Files are
  * shared out to a fixed pool of platform threads, one per core, each with one reusable buffer, so
  * memory stays at threads × {@code maxFileSize} however large the tree.
@@ -37,8 +34,9 @@ public final class SecretScanner {
     static final int BINARY_PROBE = 8192;
     /** Marker that suppresses the findings of its line. */
     static final byte[] ALLOW_MARKER = "airworthy:allow".getBytes(StandardCharsets.US_ASCII);
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final byte[] DATA_URI_MARKER = ";base64,".getBytes(StandardCharsets.US_ASCII);
+    /** A file whose first bytes are more than this share NUL or control bytes is binary (1/20). */
+    private static final int BINARY_SHARE = 20;
     /** At most this many findings are kept; more are counted. */
     static final int MAX_FINDINGS = 10_000;
 
@@ -61,10 +59,6 @@ public final class SecretScanner {
 
     /** One secret: the rule, where it starts, and the secret itself (never printed: see {@link #masked()}). */
     public record Finding(SecretRule rule, String path, int line, String secret) {
-        public String fingerprint() {
-            return SecretBaseline.fingerprint(rule.findingRule(), secret);
-        }
-
         public String masked() {
             return SecretValues.masked(secret);
         }
@@ -75,9 +69,17 @@ public final class SecretScanner {
         }
     }
 
+    /** A file that could not be read, and why. */
+    public record NotRead(String path, String reason) {
+        @Override
+        public String toString() {
+            return path + ": " + reason;
+        }
+    }
+
     /** What a scan found and what it looked at. */
     public record Report(List<Finding> findings, int moreFindings, int files, int filesDone, int filesScanned,
-            long bytesScanned, int binaries, List<RepoFile> tooLarge, List<String> unreadable, int allowedPaths,
+            long bytesScanned, int binaries, List<RepoFile> tooLarge, List<NotRead> unreadable, int allowedPaths,
             int allowedInline, int allowedRegex, boolean finished, long nanos) {
 
         public double seconds() {
@@ -182,7 +184,7 @@ public final class SecretScanner {
         long bytes = 0;
         int inline = 0;
         int regex = 0;
-        List<String> unreadable = new ArrayList<>();
+        List<NotRead> unreadable = new ArrayList<>();
         for (Worker w : workers) {
             findings.addAll(w.findings);
             done += w.done;
@@ -199,9 +201,64 @@ public final class SecretScanner {
             more = findings.size() - MAX_FINDINGS;
             findings = new ArrayList<>(findings.subList(0, MAX_FINDINGS));
         }
-        unreadable.sort(null);
+        unreadable.sort(Comparator.comparing(NotRead::path));
         return new Report(List.copyOf(findings), more, todo.size(), done, scanned, bytes, binaries, List.copyOf(tooLarge),
                 List.copyOf(unreadable), allowedPaths, inline, regex, done == todo.size(), System.nanoTime() - t0);
+    }
+
+    /**
+     * Binary: more than one byte in {@link #BINARY_SHARE} of {@code buf[0, n)} is NUL or a control
+     * byte that text does not hold. A stray NUL in a text file does not make it binary; compressed
+     * data and images have about one in nine.
+     */
+    static boolean isBinary(byte[] buf, int n) {
+        int odd = 0;
+        for (int i = 0; i < n; i++) {
+            int b = buf[i] & 0xFF;
+            if (b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f' && b != 0x1B && b != '\b' || b == 0x7F) {
+                odd++;
+            }
+        }
+        return (long) odd * BINARY_SHARE > n;
+    }
+
+    /**
+     * UTF-16 little or big endian, by its byte-order mark or, without one, by NULs in every other
+     * byte of the first 8 KiB (ASCII text in UTF-16); null otherwise.
+     */
+    static java.nio.charset.Charset utf16(byte[] buf, int len) {
+        if (len >= 2 && buf[0] == (byte) 0xFF && buf[1] == (byte) 0xFE) {
+            return StandardCharsets.UTF_16LE;
+        }
+        if (len >= 2 && buf[0] == (byte) 0xFE && buf[1] == (byte) 0xFF) {
+            return StandardCharsets.UTF_16BE;
+        }
+        int n = Math.min(len, BINARY_PROBE) & ~1;
+        if (n < 4) {
+            return null;
+        }
+        int evenNul = 0;
+        int oddNul = 0;
+        for (int i = 0; i < n; i += 2) {
+            evenNul += buf[i] == 0 ? 1 : 0;
+            oddNul += buf[i + 1] == 0 ? 1 : 0;
+        }
+        int pairs = n / 2;
+        // Mostly NUL on one side, almost none on the other: text, two bytes a character.
+        if (oddNul * 10 >= pairs * 9 && evenNul * 20 < pairs) {
+            return StandardCharsets.UTF_16LE;
+        }
+        if (evenNul * 10 >= pairs * 9 && oddNul * 20 < pairs) {
+            return StandardCharsets.UTF_16BE;
+        }
+        return null;
+    }
+
+    /** Time ran out in the middle of a file (a large one, or one with very many keyword hits). */
+    private static final class DeadlinePassed extends RuntimeException {
+        DeadlinePassed() {
+            super(null, null, false, false);
+        }
     }
 
     /** A match that passed its rule, before the file-wide filters. */
@@ -221,9 +278,14 @@ public final class SecretScanner {
         private final List<Raw> raws = new ArrayList<>();
         private ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
         private String path;
+        /** Where the last data-URI walk started and where its base64 run began; matches come in order. */
+        private int runFrom;
+        private int runStart;
+        /** Keyword hits in this file, to look at the clock now and then inside a large file. */
+        private int hits;
 
         final List<Finding> findings = new ArrayList<>();
-        final List<String> unreadable = new ArrayList<>();
+        final List<NotRead> unreadable = new ArrayList<>();
         int done;
         int scanned;
         int binaries;
@@ -249,33 +311,45 @@ public final class SecretScanner {
                     stop.set(true);
                     break;
                 }
-                scanFile(files.get(i));
+                try {
+                    scanFile(files.get(i));
+                } catch (DeadlinePassed e) {
+                    stop.set(true);
+                    break;
+                }
                 done++;
             }
             return null;
         }
 
+        /** Scans one file; throws {@link DeadlinePassed} when time is up inside it (the file is not done). */
         private void scanFile(RepoFile f) {
             int len;
             try {
                 len = read(f);
             } catch (java.nio.file.NoSuchFileException e) {
-                unreadable.add(f.path() + ": removed while the scan ran");
+                unreadable.add(new NotRead(f.path(), "removed while the scan ran"));
                 return;
             } catch (java.nio.file.AccessDeniedException e) {
-                unreadable.add(f.path() + ": permission denied");
+                unreadable.add(new NotRead(f.path(), "permission denied"));
                 return;
             } catch (IOException e) {
-                unreadable.add(f.path() + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                unreadable.add(new NotRead(f.path(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
                 return;
             }
             if (len < 0) {
                 // Grew past the limit since the walk: as good as too large, and said so.
-                unreadable.add(f.path() + ": grew beyond max-file-size while being scanned");
+                unreadable.add(new NotRead(f.path(), "grew beyond max-file-size while being scanned"));
                 return;
             }
             byte[] buf = buffer.array();
-            if (hasNul(buf, Math.min(len, BINARY_PROBE))) {
+            java.nio.charset.Charset wide = utf16(buf, len);
+            if (wide != null) {
+                // UTF-16 (Windows tools write it): decoded, so that the rules see the text.
+                int bom = len >= 2 && (buf[0] == (byte) 0xFF && buf[1] == (byte) 0xFE || buf[0] == (byte) 0xFE && buf[1] == (byte) 0xFF) ? 2 : 0;
+                buf = new String(buf, bom, len - bom, wide).getBytes(StandardCharsets.UTF_8);
+                len = buf.length;
+            } else if (isBinary(buf, Math.min(len, BINARY_PROBE))) {
                 binaries++;
                 return;
             }
@@ -297,23 +371,6 @@ public final class SecretScanner {
             if (!raws.isEmpty()) {
                 report(buf, len);
             }
-        }
-
-        /** True when {@code buf[0, n)} holds a NUL byte; eight bytes at a time. */
-        private static boolean hasNul(byte[] buf, int n) {
-            int i = 0;
-            for (; i + 8 <= n; i += 8) {
-                long v = (long) LONGS.get(buf, i);
-                if (((v - 0x0101010101010101L) & ~v & 0x8080808080808080L) != 0) {
-                    return true;
-                }
-            }
-            for (; i < n; i++) {
-                if (buf[i] == 0) {
-                    return true;
-                }
-            }
-            return false;
         }
 
         /** Reads the file into the buffer; -1 when it is larger than the limit. */
@@ -339,6 +396,9 @@ public final class SecretScanner {
 
         @Override
         public void hit(int keyword, int end) {
+            if ((++hits & 0xFFF) == 0 && System.nanoTime() - stopAtNanos >= 0) {
+                throw new DeadlinePassed();
+            }
             int keywordStart = end - automaton.length(keyword);
             byte[] buf = text.bytes;
             for (int r : rulesOf[keyword]) {
@@ -393,12 +453,12 @@ public final class SecretScanner {
                 int ge = m.end(rule.group());
                 String secret = new String(text.bytes, gs, ge - gs, StandardCharsets.UTF_8);
                 if (rule.multiline()) {
-                    secret = secret.replaceAll("\\\\[rnt]|\\s", "");
+                    secret = secret.replaceAll("\\\\[rnt]|[\\s\"']", "");
                 }
                 // Cheapest tests first; the placeholder patterns last.
                 boolean rejected = SecretRules.DOCUMENTED_EXAMPLES.contains(secret)
                         || rule.minEntropy() > 0 && SecretValues.shannonBits(secret) < rule.minEntropy()
-                        || !rule.judge().isSecret(new Candidate(secret, m, path, lineLength(m.start(), m.end())))
+                        || !rule.judge().isSecret(new Candidate(secret, m, path))
                         || !rule.multiline() && SecretValues.isPlaceholder(secret);
                 // A vendor format that fails its own test (a bad checksum, a documented example) keeps the
                 // generic rules quiet about the same text too.
@@ -407,20 +467,6 @@ public final class SecretScanner {
                 }
             }
             pendingEnd[r] = -1;
-        }
-
-        /** The length of the line around {@code [start, end)}, counting at most 4 KiB either side. */
-        private int lineLength(int start, int end) {
-            byte[] buf = text.bytes;
-            int s = start;
-            for (int limit = Math.max(0, start - 4096); s > limit && buf[s - 1] != '\n'; ) {
-                s--;
-            }
-            int e = end;
-            for (int limit = Math.min(text.length, end + 4096); e < limit && buf[e] != '\n'; ) {
-                e++;
-            }
-            return e - s;
         }
 
         /** File-wide filters, line numbers, and the findings. */
@@ -444,6 +490,7 @@ public final class SecretScanner {
                 }
             }
             List<Raw> kept = new ArrayList<>();
+            runFrom = -1;
             for (int i = 0; i < raws.size(); i++) {
                 if (!dropped[i] && !raws.get(i).rejected() && !inDataUri(buf, raws.get(i).secretStart())) {
                     kept.add(raws.get(i));
@@ -452,13 +499,25 @@ public final class SecretScanner {
             kept.sort(Comparator.comparingInt(Raw::start));
             int line = 1;
             int counted = 0;
+            int lineStart = 0;
+            int lineEnd = -1;
+            int[] markers = new int[0];
             for (Raw raw : kept) {
                 for (; counted < raw.start(); counted++) {
                     if (buf[counted] == '\n') {
                         line++;
+                        lineStart = counted + 1;
                     }
                 }
-                if (allowedInline(buf, len, raw.start())) {
+                if (raw.start() > lineEnd) {
+                    // A new line: its bounds and allow markers, once however many matches it holds.
+                    lineEnd = raw.start();
+                    while (lineEnd < len && buf[lineEnd] != '\n') {
+                        lineEnd++;
+                    }
+                    markers = allowMarkers(buf, lineStart, lineEnd);
+                }
+                if (allowedInline(markers, raw)) {
                     allowedInline++;
                 } else if (options.allowSecret().stream().anyMatch(p -> p.matcher(raw.secret()).find())) {
                     allowedRegex++;
@@ -468,33 +527,70 @@ public final class SecretScanner {
             }
         }
 
-        private static boolean allowedInline(byte[] buf, int len, int at) {
-            int s = at;
-            for (int limit = Math.max(0, at - 65_536); s > limit && buf[s - 1] != '\n'; ) {
-                s--;
-            }
-            int e = at;
-            for (int limit = Math.min(len, at + 65_536); e < limit && buf[e] != '\n'; ) {
-                e++;
-            }
-            outer:
-            for (int i = s; i <= e - ALLOW_MARKER.length; i++) {
-                for (int j = 0; j < ALLOW_MARKER.length; j++) {
-                    if (buf[i + j] != ALLOW_MARKER[j]) {
-                        continue outer;
-                    }
+        /**
+         * The positions of {@code airworthy:allow} markers on the line {@code [start, end)}: the marker
+         * as a token of its own (not {@code airworthy:allow-list}), after a comment start ({@code #},
+         * {@code //}, {@code /*}, {@code --}, {@code <!--}, {@code ;}) on the line.
+         */
+        static int[] allowMarkers(byte[] buf, int start, int end) {
+            int[] found = new int[0];
+            int comment = -1;
+            for (int i = start; i <= end - ALLOW_MARKER.length; i++) {
+                byte b = buf[i];
+                if (comment < 0 && (b == '#' || b == ';' || (b == '/' || b == '-') && i + 1 < end && buf[i + 1] == b
+                        || b == '/' && i + 1 < end && buf[i + 1] == '*' || b == '<' && i + 3 < end && buf[i + 1] == '!'
+                        && buf[i + 2] == '-' && buf[i + 3] == '-')) {
+                    comment = i;
                 }
-                return true;
+                if (comment < 0 || b != 'a' || !startsWith(buf, i, ALLOW_MARKER)) {
+                    continue;
+                }
+                int after = i + ALLOW_MARKER.length;
+                boolean alone = (i == start || !isTokenByte(buf[i - 1])) && (after >= end || !isTokenByte(buf[after]));
+                if (alone) {
+                    found = Arrays.copyOf(found, found.length + 1);
+                    found[found.length - 1] = i;
+                }
+            }
+            return found;
+        }
+
+        private static boolean startsWith(byte[] buf, int at, byte[] word) {
+            for (int j = 0; j < word.length; j++) {
+                if (buf[at + j] != word[j]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean isTokenByte(byte b) {
+            return SecretRules.isNameByte(b) || b == ':' || b == '/';
+        }
+
+        /** A marker of the match's line that is not part of the secret itself. */
+        private static boolean allowedInline(int[] markers, Raw raw) {
+            for (int m : markers) {
+                if (m + ALLOW_MARKER.length <= raw.secretStart() || m >= raw.secretEnd()) {
+                    return true;
+                }
             }
             return false;
         }
 
         /** True inside the payload of a {@code data:...;base64,} URI: embedded images and fonts, not credentials. */
-        private static boolean inDataUri(byte[] buf, int at) {
+        private boolean inDataUri(byte[] buf, int at) {
             int i = at;
             for (int limit = Math.max(0, at - (1 << 20)); i > limit && isBase64(buf[i - 1]); ) {
+                if (i == runFrom) {
+                    // The previous (earlier) match's walk went on from here: the same run, not walked twice.
+                    i = runStart;
+                    break;
+                }
                 i--;
             }
+            runFrom = at;
+            runStart = i;
             if (i < DATA_URI_MARKER.length) {
                 return false;
             }

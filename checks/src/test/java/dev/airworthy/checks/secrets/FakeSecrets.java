@@ -50,6 +50,9 @@ public final class FakeSecrets {
             case "slack-bot-token" -> "xoxb-" + pick(DIGITS, 12) + "-" + pick(DIGITS, 13) + "-" + pick(ALNUM, 24);
             case "slack-user-token" -> "xoxp-" + pick(DIGITS, 12) + "-" + pick(DIGITS, 12) + "-" + pick(DIGITS, 13) + "-"
                     + pick(HEX, 32);
+            case "slack-app-token" -> "xapp-1-A" + pick(UPPER + DIGITS, 10) + "-" + pick(DIGITS, 13) + "-" + pick(HEX, 64);
+            case "netrc-password", "pgpass-password" -> password(20);
+            case "basic-auth-credentials" -> Base64.getEncoder().encodeToString(("deploy:" + password(20)).getBytes(StandardCharsets.UTF_8));
             case "slack-webhook" -> "https://hooks.slack.com/services/T" + pick(UPPER + DIGITS, 8) + "/B"
                     + pick(UPPER + DIGITS, 10) + "/" + pick(ALNUM, 24);
             case "sendgrid-api-key" -> "SG." + pick(URLSAFE, 22) + "." + pick(URLSAFE, 43);
@@ -83,6 +86,7 @@ public final class FakeSecrets {
         m.put("gitlab-pat", "git clone https://oauth2:%s@gitlab.com/acme/shop.git");
         m.put("slack-bot-token", "SLACK_BOT_TOKEN=%s");
         m.put("slack-user-token", "slack.token = '%s'");
+        m.put("slack-app-token", "  app_level: %s");
         m.put("slack-webhook", "webhook_url: %s");
         m.put("sendgrid-api-key", "sendgrid.setApiKey('%s');");
         m.put("twilio-api-key", "client = Client(\"%s\", api_secret, account_sid)");
@@ -93,6 +97,9 @@ public final class FakeSecrets {
         m.put("anthropic-api-key", "client = anthropic.Anthropic(api_key=\"%s\")");
         m.put("jwt", "Authorization: Bearer %s");
         m.put("connection-url-password", "DATABASE_URL=postgres://shop:%s@db.internal.acme.io:5432/shop");
+        m.put("netrc-password", "machine api.acme.io login deploy password %s");
+        m.put("pgpass-password", "db.internal.acme.io:5432:shop:shop:%s");
+        m.put("basic-auth-credentials", "curl -H \"Authorization: Basic %s\" https://api.acme.io/v1/orders");
         m.put("generic-password", "spring.datasource.password=%s");
         m.put("generic-secret", "  \"client_secret\": \"%s\",");
         m.put("generic-token", "refresh_token: '%s'");
