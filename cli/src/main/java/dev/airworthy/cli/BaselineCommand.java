@@ -81,7 +81,12 @@ final class BaselineCommand implements Callable<Integer> {
         RepoTree tree = RepoTree.walk(repoDir);
         // The same files the check scans: the walk, plus tracked files it leaves out.
         List<RepoTree.RepoFile> scanned = new ArrayList<>(tree.files());
-        scanned.addAll(SecretScanCheck.beyondTheWalk(tree));
+        try {
+            scanned.addAll(SecretScanCheck.beyondTheWalk(tree));
+        } catch (dev.airworthy.checks.repo.UnreadableFile e) {
+            // Without the index the baseline could miss tracked files; better none than a partial one.
+            throw new UserError(e.getMessage());
+        }
         for (var e : byFile.entrySet()) {
             List<SecretScanner.Finding> findings = new ArrayList<>();
             int files = 0;

@@ -116,7 +116,7 @@ public final class SecretScanCheck implements Check {
     private static final Pattern SIZE = Pattern.compile("(?i)\\s*(\\d{1,12})\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\\s*");
 
     @Override
-    public CheckResult run(CheckContext ctx) throws IOException, InterruptedException {
+    public CheckResult run(CheckContext ctx) throws IOException, InterruptedException, dev.airworthy.checks.repo.UnreadableFile {
         Params p = ctx.params();
         Outcome out = new Outcome();
         SecretBaseline baseline = null;
@@ -255,8 +255,11 @@ public final class SecretScanCheck implements Check {
      * tracks although {@code .gitignore} names them (they are in every clone and in the history), and
      * credential files ({@code .bundle/config}, {@code .npmrc}, ...) inside vendored directories, which
      * the walk skips by name. Outside a git work tree only {@code .bundle/config} at the root is added.
+     *
+     * @throws dev.airworthy.checks.repo.UnreadableFile when the git index cannot be read: which files
+     *     git tracks is then unknown, so the scan cannot say it saw them all
      */
-    public static List<RepoTree.RepoFile> beyondTheWalk(RepoTree tree) {
+    public static List<RepoTree.RepoFile> beyondTheWalk(RepoTree tree) throws dev.airworthy.checks.repo.UnreadableFile {
         Set<String> walked = tree.files().stream().map(RepoTree.RepoFile::path).collect(Collectors.toSet());
         Set<String> candidates = new java.util.TreeSet<>();
         Optional<Set<String>> tracked = tree.tracked();
