@@ -303,9 +303,10 @@ public final class SecretValues {
                     run++;
                     continue;
                 }
-                // The run covers [i - run - period, i): the pattern and its repetitions.
+                // The run covers [i - run - period, i): the pattern and its repetitions. Only the
+                // repetitions are predictable; the first copy carries the pattern's own entropy.
                 if (run >= period && run + period >= 6) {
-                    java.util.Arrays.fill(marked, i - run - period, i, true);
+                    java.util.Arrays.fill(marked, i - run, i, true);
                     any = true;
                 }
                 run = 0;
