@@ -280,6 +280,38 @@ public final class DockerfileCheck implements Check {
         secrets(d, out);
     }
 
+    /**
+     * A base image a Dockerfile pulls, read as docker.dockerfile reads it with no build arguments:
+     * {@code ref} has the global {@code ARG} defaults applied; {@code unresolved} names the arguments
+     * that have no default (then the pinning cannot be told). {@code repo.deps-pinned} judges FROM
+     * lines through this, so the two checks agree.
+     */
+    public record Base(Stage stage, String shown, ImageRef ref, List<String> unresolved) {
+    }
+
+    public static List<Base> resolvedBases(Dockerfile d) {
+        Map<String, BuildScope.Var> globalArgs = BuildScope.global(d, Map.of(), "");
+        Set<String> stageNames = d.stages().stream().filter(s -> s.name() != null)
+                .map(s -> s.name().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        List<Base> out = new java.util.ArrayList<>();
+        for (Stage st : d.externalBases()) {
+            String raw = st.from().raw();
+            if (!Interpolation.hasReference(raw)) {
+                out.add(new Base(st, raw, st.from(), List.of()));
+                continue;
+            }
+            Interpolation.Resolved r = Interpolation.resolve(raw, n -> BuildScope.valueOf(globalArgs, n));
+            if (r.complete() && stageNames.contains(r.text().toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            ImageRef ref = ImageRef.parse(r.complete() ? r.text() : raw);
+            boolean unknown = !r.complete() && ref.pinning() == ImageRef.Pinning.VARIABLE;
+            out.add(new Base(st, r.complete() ? raw + " (" + r.text() + " by default)" : raw, ref,
+                    unknown ? List.copyOf(r.unresolved()) : List.of()));
+        }
+        return out;
+    }
+
     private static void bases(Dockerfile d, Build build, Findings out) {
         Map<String, BuildScope.Var> globalArgs = BuildScope.global(d, build.args(), build.argumentsBy());
         Set<String> stageNames = d.stages().stream().filter(s -> s.name() != null)

@@ -11,6 +11,7 @@ import dev.airworthy.check.NotApplicable;
 import dev.airworthy.check.Outcome;
 import dev.airworthy.check.Severity;
 import dev.airworthy.checks.docker.Dockerfile;
+import dev.airworthy.checks.docker.DockerfileCheck;
 import dev.airworthy.checks.repo.RepoTree.RepoFile;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -422,16 +423,26 @@ public final class DepsPinnedCheck implements Check {
                     : f.path() + ": cannot be read (" + e.getClass().getSimpleName() + ")");
             return 0;
         }
-        List<Dockerfile.Stage> bases = d.externalBases();
-        for (Dockerfile.Stage s : bases) {
-            String why = s.from().unpinnedReason();
+        // The same reading as docker.dockerfile: ARG defaults before the first FROM apply.
+        List<DockerfileCheck.Base> bases = DockerfileCheck.resolvedBases(d);
+        for (DockerfileCheck.Base b : bases) {
+            int line = b.stage().line();
+            if (!b.unresolved().isEmpty()) {
+                out.finding(Finding.warn("repo.deps-pinned.image", f.path() + ":" + line + ": FROM " + b.shown()
+                        + " depends on the build argument " + String.join(", ", b.unresolved()) + ", which has no default")
+                        .at(f.path(), line));
+                continue;
+            }
+            String why = b.ref().unpinnedReason();
             if (why != null) {
-                out.finding(Finding.fail("repo.deps-pinned.image", f.path() + ":" + s.line() + ": FROM " + why).at(f.path(), s.line()));
+                String what = b.shown().equals(b.stage().from().raw()) ? why : b.shown() + ": " + why;
+                out.finding(Finding.fail("repo.deps-pinned.image", f.path() + ":" + line + ": FROM " + what)
+                        .at(f.path(), line));
             }
         }
         if (!bases.isEmpty()) {
             out.evidence(f.path() + ": " + bases.size() + " base image(s): "
-                    + String.join(", ", bases.stream().map(s -> s.from().raw()).toList()));
+                    + String.join(", ", bases.stream().map(DockerfileCheck.Base::shown).toList()));
         }
         return bases.size();
     }
