@@ -18,7 +18,6 @@ import dev.airworthy.check.Params;
 import dev.airworthy.check.Severity;
 import dev.airworthy.checks.cmd.BoundedLines;
 import dev.airworthy.checks.cmd.ShellCommand;
-import dev.airworthy.checks.repo.RepoTree;
 import dev.airworthy.checks.secrets.SecretRules;
 import dev.airworthy.checks.secrets.SecretScanner;
 import java.io.IOException;
@@ -153,47 +152,32 @@ public final class LogSchemaCheck implements Check {
     /**
      * What {@code secrets.scan}'s rules find in the sample: for each line ({@code out:N} or
      * {@code err:N}, N its index in the sample), the first secret, described and masked. The sample
-     * is written to a temporary file only the current user can read, scanned, and deleted.
+     * is scanned in memory, never written anywhere.
      *
      * @throws IllegalStateException when the scan cannot finish before the deadline
      */
-    private static Map<String, String> scan(CheckContext ctx, List<Sampled> lines, List<Sampled> errorLines)
-            throws IOException, InterruptedException {
+    private static Map<String, String> scan(CheckContext ctx, List<Sampled> lines, List<Sampled> errorLines) {
         SecretScanner scanner = new SecretScanner(new SecretScanner.Options(SecretRules.ALL, path -> false, List.of(),
                 Long.MAX_VALUE, 1));
-        List<Path> temp = new ArrayList<>();
-        try {
-            List<RepoTree.RepoFile> files = new ArrayList<>();
-            for (var part : Map.of("out", lines, "err", errorLines).entrySet()) {
-                if (part.getValue().isEmpty()) {
-                    continue;
-                }
-                Path f = Files.createTempFile("airworthy-log-sample-", ".log");
-                temp.add(f);
-                try (var w = Files.newBufferedWriter(f, StandardCharsets.UTF_8)) {
-                    for (Sampled s : part.getValue()) {
-                        // A NUL would make the scanner take the whole sample for a binary file.
-                        w.write(s.text().replace('\0', ' '));
-                        w.write('\n');
-                    }
-                }
-                files.add(new RepoTree.RepoFile(part.getKey(), f, Files.size(f)));
+        Duration left = ctx.remaining();
+        long stopAt = System.nanoTime() + left.minus(left.dividedBy(5)).toNanos();
+        Map<String, String> found = new HashMap<>();
+        for (var part : Map.of("out", lines, "err", errorLines).entrySet()) {
+            if (part.getValue().isEmpty()) {
+                continue;
             }
-            Duration left = ctx.remaining();
-            SecretScanner.Report report = scanner.scan(files, System.nanoTime() + left.minus(left.dividedBy(5)).toNanos());
-            if (!report.finished()) {
-                throw new IllegalStateException("the secret scan of the sample did not finish before the deadline");
+            StringBuilder text = new StringBuilder();
+            for (Sampled s : part.getValue()) {
+                // A NUL would make the scanner take the whole sample for binary.
+                text.append(s.text().replace('\0', ' ')).append('\n');
             }
-            Map<String, String> found = new HashMap<>();
-            for (SecretScanner.Finding f : report.findings()) {
+            List<SecretScanner.Finding> findings = scanner.scanText(part.getKey(), text.toString().getBytes(StandardCharsets.UTF_8), stopAt)
+                    .orElseThrow(() -> new IllegalStateException("the secret scan of the sample did not finish before the deadline"));
+            for (SecretScanner.Finding f : findings) {
                 found.putIfAbsent(f.path() + ":" + (f.line() - 1), f.rule().description() + " (" + f.masked() + ")");
             }
-            return found;
-        } finally {
-            for (Path f : temp) {
-                Files.deleteIfExists(f);
-            }
         }
+        return found;
     }
 
     /** Reads the last lines of a file into the sample; line numbers are known when it is read from its start. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -131,6 +132,21 @@ public final class SecretScanner {
     /** The prefilter's size, for the benchmark: keywords and automaton states. */
     public String prefilter() {
         return automaton.size() + " keywords, " + automaton.states() + " states";
+    }
+
+    /**
+     * The findings in text that is not a file of the repository (a log sample), named {@code name} in
+     * them, scanned on the calling thread; empty when {@code System.nanoTime()} passes
+     * {@code stopAtNanos} before the scan is done.
+     */
+    public Optional<List<Finding>> scanText(String name, byte[] content, long stopAtNanos) {
+        Worker w = new Worker(List.of(), new AtomicInteger(), new AtomicBoolean(), stopAtNanos);
+        try {
+            w.scanBytes(name, content, content.length);
+        } catch (DeadlinePassed e) {
+            return Optional.empty();
+        }
+        return Optional.of(w.findings);
     }
 
     /**
@@ -342,7 +358,13 @@ public final class SecretScanner {
                 unreadable.add(new NotRead(f.path(), "grew beyond max-file-size while being scanned"));
                 return;
             }
-            byte[] buf = buffer.array();
+            scanBytes(f.path(), buffer.array(), len);
+        }
+
+        /** Scans {@code len} bytes of {@code buf} as the file {@code name}. */
+        private void scanBytes(String name, byte[] content, int length) {
+            byte[] buf = content;
+            int len = length;
             java.nio.charset.Charset wide = utf16(buf, len);
             if (wide != null) {
                 // UTF-16 (Windows tools write it): decoded, so that the rules see the text.
@@ -355,7 +377,7 @@ public final class SecretScanner {
             }
             scanned++;
             bytes += len;
-            path = f.path();
+            path = name;
             text.set(buf, len);
             for (Matcher m : matchers) {
                 m.reset(text);
