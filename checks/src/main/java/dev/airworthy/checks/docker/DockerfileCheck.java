@@ -290,7 +290,12 @@ public final class DockerfileCheck implements Check {
     }
 
     public static List<Base> resolvedBases(Dockerfile d) {
-        Map<String, BuildScope.Var> globalArgs = BuildScope.global(d, Map.of(), "");
+        return resolvedBases(d, Map.of(), "the build");
+    }
+
+    /** The bases with {@code args} (a compose service's build.args, given by {@code argumentsBy}) over the ARG defaults. */
+    private static List<Base> resolvedBases(Dockerfile d, Map<String, String> args, String argumentsBy) {
+        Map<String, BuildScope.Var> globalArgs = BuildScope.global(d, args, argumentsBy);
         Set<String> stageNames = d.stages().stream().filter(s -> s.name() != null)
                 .map(s -> s.name().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         List<Base> out = new java.util.ArrayList<>();
@@ -306,35 +311,21 @@ public final class DockerfileCheck implements Check {
             }
             ImageRef ref = ImageRef.parse(r.complete() ? r.text() : raw);
             boolean unknown = !r.complete() && ref.pinning() == ImageRef.Pinning.VARIABLE;
-            out.add(new Base(st, r.complete() ? raw + " (" + r.text() + " by default)" : raw, ref,
-                    unknown ? List.copyOf(r.unresolved()) : List.of()));
+            String shown = !r.complete() ? raw : raw + " (" + r.text() + (args.keySet().stream().anyMatch(r.supplied()::contains)
+                    ? " with " + argumentsBy + ")" : " by default)");
+            out.add(new Base(st, shown, ref, unknown ? List.copyOf(r.unresolved()) : List.of()));
         }
         return out;
     }
 
     private static void bases(Dockerfile d, Build build, Findings out) {
-        Map<String, BuildScope.Var> globalArgs = BuildScope.global(d, build.args(), build.argumentsBy());
-        Set<String> stageNames = d.stages().stream().filter(s -> s.name() != null)
-                .map(s -> s.name().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
-        for (Stage st : d.externalBases()) {
-            String raw = st.from().raw();
-            ImageRef ref = st.from();
-            String shown = raw;
-            if (Interpolation.hasReference(raw)) {
-                Interpolation.Resolved r = Interpolation.resolve(raw, n -> BuildScope.valueOf(globalArgs, n));
-                ref = ImageRef.parse(r.complete() ? r.text() : raw);
-                if (!r.complete() && ref.pinning() == ImageRef.Pinning.VARIABLE) {
-                    out.add(Finding.warn("docker.dockerfile.unpinned-base", "FROM " + raw + " depends on the build argument "
-                            + String.join(", ", r.unresolved()) + ", which has no default").at(d.file(), st.line()), build);
-                    continue;
-                }
-                if (r.complete() && stageNames.contains(r.text().toLowerCase(Locale.ROOT))) {
-                    continue;
-                }
-                shown = !r.complete() ? raw : raw + " (" + r.text() + (build.args().keySet().stream().anyMatch(r.supplied()::contains)
-                        ? " with " + build.argumentsBy() + ")" : " by default)");
+        for (Base b : resolvedBases(d, build.args(), build.argumentsBy())) {
+            if (!b.unresolved().isEmpty()) {
+                out.add(Finding.warn("docker.dockerfile.unpinned-base", "FROM " + b.stage().from().raw() + " depends on the build argument "
+                        + String.join(", ", b.unresolved()) + ", which has no default").at(d.file(), b.stage().line()), build);
+                continue;
             }
-            pinning("FROM " + shown, ref, d, st.line(), build, out);
+            pinning("FROM " + b.shown(), b.ref(), d, b.stage().line(), build, out);
         }
     }
 
